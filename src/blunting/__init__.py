@@ -1,0 +1,35 @@
+"""An emotional-blunting questionnaire as a JSON Schema: validate responses and score them.
+
+A score is not a diagnosis: the questionnaire has no validated cut-offs.
+"""
+
+from blunting._api import load, questionnaire, score, validate
+from blunting._errors import (
+    BluntingError,
+    InvalidQuestionnaire,
+    InvalidResponse,
+    Problem,
+    UnknownQuestionnaire,
+)
+from blunting._questionnaire import Domain, Item, Option, Questionnaire
+from blunting._scoring import DomainScore, Score
+from blunting._version import __version__
+
+__all__ = [
+    "BluntingError",
+    "Domain",
+    "DomainScore",
+    "InvalidQuestionnaire",
+    "InvalidResponse",
+    "Item",
+    "Option",
+    "Problem",
+    "Questionnaire",
+    "Score",
+    "UnknownQuestionnaire",
+    "__version__",
+    "load",
+    "questionnaire",
+    "score",
+    "validate",
+]

@@ -1,0 +1,81 @@
+"""Exceptions, and the problems they carry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with a response payload or a questionnaire document.
+
+    .. versionadded:: 0.1.0
+    """
+
+    #: Where the problem is, as a JSON Pointer (RFC 6901) into the document
+    #: that was checked: ``""`` is the document itself, ``"/answers/crying_2"``
+    #: one answer. A missing or unexpected member is named by its own pointer.
+    path: str
+    #: What is wrong, for a person to read.
+    message: str
+    #: The JSON Schema keyword that failed (``"type"``, ``"required"``, ...),
+    #: or a word of ours for checks JSON Schema cannot express.
+    keyword: str
+
+    def __str__(self) -> str:
+        return f"{self.path or '(root)'}: {self.message}"
+
+
+class BluntingError(Exception):
+    """The root of every exception this library raises on purpose.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class _ProblemsError(BluntingError):
+    """An error made of one or more problems; ``str()`` is the first."""
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        if not self.problems:
+            raise AssertionError("an error needs at least one problem")
+        super().__init__(*self.problems)
+
+    def __str__(self) -> str:
+        first = str(self.problems[0])
+        more = len(self.problems) - 1
+        if more:
+            return f"{first} (and {more} more problem{'s' if more > 1 else ''})"
+        return first
+
+
+class InvalidResponse(_ProblemsError, ValueError):
+    """A response payload that the questionnaire's schema rejects.
+
+    ``problems`` holds every problem found, most relevant first; ``str()``
+    shows the most relevant one.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class InvalidQuestionnaire(_ProblemsError, ValueError):
+    """A questionnaire document that breaks the vocabulary or its own key.
+
+    ``problems`` holds every problem found, each with a JSON Pointer into the
+    questionnaire document.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class UnknownQuestionnaire(BluntingError, LookupError):
+    """A questionnaire id, version, file or ``$id`` that is not known here.
+
+    .. versionadded:: 0.1.0
+    """

@@ -1,0 +1,382 @@
+"""Questionnaires: loading a document, checking its key, presenting its items."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from referencing import Resource
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT202012
+
+from blunting._errors import InvalidQuestionnaire, InvalidResponse, Problem
+from blunting._json import describe
+from blunting._resources import shipped, vocabulary_registry
+from blunting._scoring import DomainKey, Score, ScoringKey
+from blunting._validation import compile_schema, format_checks, pointer, problems
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
+
+
+@attrs.frozen
+class Option:
+    """One answer option of an item.
+
+    .. versionadded:: 0.1.0
+    """
+
+    #: The code a payload sends for this option; ``None`` is "prefer not to answer".
+    value: int | str | None
+    #: The option's label, for a person to read.
+    label: str
+
+
+@attrs.frozen
+class Item:
+    """One question: a scored item or an unscored context question.
+
+    .. versionadded:: 0.1.0
+    """
+
+    #: The stable id, the key of its answer in the payload.
+    id: str
+    #: The question as a person reads it.
+    text: str
+    #: The domain a scored item belongs to; ``None`` for a context question.
+    domain: str | None
+    #: Whether a higher answer means less blunting (scored as min + max - answer).
+    reverse: bool
+    #: The answer options, in order.
+    options: tuple[Option, ...]
+    #: Further help text shown with the question, if any.
+    description: str | None = None
+    #: Whether the answer is a list of option values rather than one value.
+    multiple: bool = False
+
+
+@attrs.frozen
+class Domain:
+    """One scored domain.
+
+    .. versionadded:: 0.1.0
+    """
+
+    #: The stable id, the key of its result in a score.
+    id: str
+    #: A short name.
+    title: str
+    #: The ids of its items, in order.
+    items: tuple[str, ...]
+    #: How many of its items must be answered for it to be scored.
+    min_answered: int
+    #: What the domain is about.
+    description: str | None = None
+
+
+@attrs.frozen
+class Questionnaire:
+    """A questionnaire: its items and domains, and the checks and scoring of its responses.
+
+    Get one with :func:`blunting.questionnaire` or :func:`blunting.load`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    #: The questionnaire id a payload names.
+    id: str
+    #: The version a payload names.
+    version: str
+    #: Its title.
+    title: str
+    #: Every question: scored items first, then context questions.
+    items: tuple[Item, ...] = attrs.field(eq=False)
+    #: The scored domains, in order.
+    domains: tuple[Domain, ...] = attrs.field(eq=False)
+    #: The lowest and highest answer code of a scored item.
+    scale: tuple[int, int] = attrs.field(eq=False)
+    #: Its introduction for the person answering (the recall period is here).
+    description: str | None = attrs.field(default=None, eq=False)
+    _document: str = attrs.field(default="{}", repr=False, alias="document")
+    _validator: Validator | None = attrs.field(
+        default=None, repr=False, eq=False, alias="validator"
+    )
+    _key: ScoringKey | None = attrs.field(default=None, repr=False, eq=False, alias="key")
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        """The questionnaire's JSON Schema: a fresh copy, so changing it changes nothing here."""
+        result: dict[str, Any] = json.loads(self._document)
+        return result
+
+    def problems(self, payload: object) -> tuple[Problem, ...]:
+        """Every problem with ``payload``, most relevant first; empty when it is valid."""
+        if self._validator is None:  # pragma: no cover - only built by _build
+            raise AssertionError("a questionnaire is built by blunting.load")
+        return problems(self._validator, payload)
+
+    def validate(self, payload: object) -> None:
+        """Raise :class:`InvalidResponse` with every problem unless ``payload`` is valid."""
+        found = self.problems(payload)
+        if found:
+            raise InvalidResponse(found)
+
+    def score(self, payload: object) -> Score:
+        """Validate ``payload``, then score it (see docs/scoring.md)."""
+        self.validate(payload)
+        if self._key is None:  # pragma: no cover - only built by _build
+            raise AssertionError("a questionnaire is built by blunting.load")
+        return self._key.score(payload)  # type: ignore[arg-type]  # validated: an object
+
+
+def _options(schema: Mapping[str, Any]) -> tuple[Option, ...]:
+    return tuple(Option(option["const"], option["title"]) for option in schema["oneOf"])
+
+
+def _choices(question: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The schema that holds a question's options: itself, or its ``items``."""
+    return question["items"] if "items" in question else question
+
+
+def _walk(node: object, at: tuple[object, ...] = ()) -> Iterator[tuple[tuple[object, ...], str, Any]]:
+    """Every ``(path, keyword, value)`` in a document, for keywords found by name."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield at, key, value
+            yield from _walk(value, (*at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk(value, (*at, index))
+
+
+class _Checker:
+    """The cross-reference rules of the vocabulary (docs/vocabulary.md)."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        self.found: list[Problem] = []
+        properties = document["properties"]
+        self.scored: dict[str, Any] = properties["answers"]["properties"]
+        self.context: dict[str, Any] = properties.get("context", {}).get("properties", {})
+        self.key: dict[str, Any] = document["x-scoring"]
+
+    def problem(self, path: tuple[object, ...], message: str, keyword: str) -> None:
+        self.found.append(Problem(pointer(path), message, keyword))
+
+    def run(self) -> list[Problem]:
+        low, high = self.key["scale"]["minimum"], self.key["scale"]["maximum"]
+        if low >= high:
+            self.problem(
+                ("x-scoring", "scale", "maximum"),
+                f"maximum ({high}) must be greater than minimum ({low})",
+                "scale",
+            )
+        owner = self._domains()
+        for item in self.scored:
+            if item not in owner:
+                self.problem(
+                    ("properties", "answers", "properties", item),
+                    f"scored item {describe(item)} is in no domain",
+                    "domains",
+                )
+        for index, item in enumerate(self.key.get("reverse", [])):
+            if item not in owner:
+                self.problem(
+                    ("x-scoring", "reverse", index),
+                    f"{describe(item)} is not an item of any domain",
+                    "reverse",
+                )
+        self._impact()
+        if low < high:
+            for item, question in self.scored.items():
+                self._bounds(item, question, low, high)
+        for group, questions in (("answers", self.scored), ("context", self.context)):
+            for item, question in questions.items():
+                self._enum(("properties", group, "properties", item), question)
+        self._references_and_formats()
+        return self.found
+
+    def _domains(self) -> dict[str, str]:
+        owner: dict[str, str] = {}
+        seen: set[str] = set()
+        for index, domain in enumerate(self.key["domains"]):
+            at = ("x-scoring", "domains", index)
+            if domain["id"] in seen:
+                self.problem((*at, "id"), f"domain id {describe(domain['id'])} is used twice", "domains")
+            seen.add(domain["id"])
+            for position, item in enumerate(domain["items"]):
+                if item not in self.scored:
+                    self.problem(
+                        (*at, "items", position),
+                        f"{describe(item)} is not a question under /properties/answers/properties",
+                        "domains",
+                    )
+                elif item in owner:
+                    self.problem(
+                        (*at, "items", position),
+                        f"{describe(item)} is already in domain {describe(owner[item])}; "
+                        "an item belongs to exactly one domain",
+                        "domains",
+                    )
+                else:
+                    owner[item] = domain["id"]
+            if domain["min_answered"] > len(domain["items"]):
+                self.problem(
+                    (*at, "min_answered"),
+                    f"min_answered ({domain['min_answered']}) is more than the domain's "
+                    f"{len(domain['items'])} items",
+                    "min_answered",
+                )
+        return owner
+
+    def _impact(self) -> None:
+        impact = self.key.get("impact")
+        if impact is None:
+            return
+        question = self.context.get(impact)
+        if question is None:
+            self.problem(
+                ("x-scoring", "impact"),
+                f"{describe(impact)} is not a question under /properties/context/properties",
+                "impact",
+            )
+        elif "items" in question or not all(
+            _is_int(option["const"]) or option["const"] is None for option in question["oneOf"]
+        ):
+            self.problem(
+                ("x-scoring", "impact"),
+                f"the impact question {describe(impact)} must take one integer answer",
+                "impact",
+            )
+
+    def _bounds(self, item: str, question: Mapping[str, Any], low: int, high: int) -> None:
+        at = ("properties", "answers", "properties", item)
+        if "items" in question:
+            self.problem((*at, "items"), "a scored item takes one answer, not a list", "scale")
+            return
+        codes = [option["const"] for option in question["oneOf"] if option["const"] is not None]
+        if not all(_is_int(code) for code in codes) or sorted(codes) != list(range(low, high + 1)):
+            self.problem(
+                (*at, "oneOf"),
+                f"the options must be the integers {low} to {high}, once each "
+                "(and optionally null)",
+                "scale",
+            )
+        for bound, expected in (("minimum", low), ("maximum", high)):
+            if bound in question and question[bound] != expected:
+                self.problem(
+                    (*at, bound),
+                    f"{bound} ({describe(question[bound])}) differs from the scale's {expected}",
+                    "scale",
+                )
+
+    def _enum(self, at: tuple[object, ...], question: Mapping[str, Any]) -> None:
+        choices = _choices(question)
+        if "enum" not in choices:
+            return
+        codes = [option["const"] for option in choices["oneOf"]]
+        enum = choices["enum"]
+        if len(enum) != len(codes) or any(code not in enum for code in codes):
+            where = (*at, "items", "enum") if choices is not question else (*at, "enum")
+            self.problem(where, "enum must list exactly the options' values", "enum")
+
+    def _references_and_formats(self) -> None:
+        registry = vocabulary_registry().with_resource(
+            self.document["$id"], Resource.from_contents(self.document, DRAFT202012)
+        )
+        resolver = registry.resolver(base_uri=self.document["$id"])
+        for at, keyword, value in _walk(self.document):
+            if keyword == "$ref" and isinstance(value, str):
+                try:
+                    resolver.lookup(value)
+                except Unresolvable:
+                    self.problem(
+                        (*at, keyword),
+                        f"{describe(value)} does not resolve here (nothing is fetched)",
+                        "$ref",
+                    )
+            elif keyword == "format" and isinstance(value, str) and value not in format_checks():
+                self.problem(
+                    (*at, keyword), f"format {describe(value)} would not be checked", "format"
+                )
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def build(document: object) -> Questionnaire:
+    """Check a parsed questionnaire document and build its :class:`Questionnaire`."""
+    if not isinstance(document, dict):
+        raise InvalidQuestionnaire(
+            [Problem("", f"{describe(document)} is not a questionnaire document", "type")]
+        )
+    meta = compile_schema(shipped("vocabulary/1/meta.json"), vocabulary_registry())
+    found = problems(meta, document) or tuple(_Checker(document).run())
+    if found:
+        raise InvalidQuestionnaire(found)
+    registry = vocabulary_registry().with_resource(
+        document["$id"], Resource.from_contents(document, DRAFT202012)
+    )
+    key = document["x-scoring"]
+    envelope = document["properties"]
+    reverse = frozenset(key.get("reverse", ()))
+    domains = tuple(
+        Domain(
+            id=domain["id"],
+            title=domain["title"],
+            items=tuple(domain["items"]),
+            min_answered=domain["min_answered"],
+            description=domain.get("description"),
+        )
+        for domain in key["domains"]
+    )
+    owner = {item: domain.id for domain in domains for item in domain.items}
+    questions = [
+        *envelope["answers"]["properties"].items(),
+        *envelope.get("context", {}).get("properties", {}).items(),
+    ]
+    items = tuple(
+        Item(
+            id=item,
+            text=question["title"],
+            domain=owner.get(item),
+            reverse=item in reverse,
+            options=_options(_choices(question)),
+            description=question.get("description"),
+            multiple="items" in question,
+        )
+        for item, question in questions
+    )
+    qid = envelope["questionnaire"]["const"]
+    version = envelope["version"]["const"]
+    return Questionnaire(
+        id=qid,
+        version=version,
+        title=document["title"],
+        items=items,
+        domains=domains,
+        scale=(key["scale"]["minimum"], key["scale"]["maximum"]),
+        description=document.get("description"),
+        document=json.dumps(document, ensure_ascii=False, separators=(",", ":")),
+        validator=compile_schema(document, registry),
+        key=ScoringKey(
+            questionnaire=qid,
+            version=version,
+            minimum=key["scale"]["minimum"],
+            maximum=key["scale"]["maximum"],
+            domains=tuple(
+                DomainKey(
+                    id=domain.id,
+                    items=tuple((item, item in reverse) for item in domain.items),
+                    min_answered=domain.min_answered,
+                )
+                for domain in domains
+            ),
+            impact=key.get("impact"),
+        ),
+    )
+
+

@@ -1,0 +1,70 @@
+"""The schemas shipped inside the package, read through importlib.resources."""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from referencing.jsonschema import SchemaRegistry
+
+#: Every shipped schema's ``$id`` starts with this; the rest is its path
+#: below ``schemas/``. An identifier, never fetched.
+BASE_URI = "https://w3id.org/blunting/schemas/"
+META_URI = BASE_URI + "vocabulary/1/meta.json"
+SCORE_URI = BASE_URI + "vocabulary/1/score.json"
+_QUESTIONNAIRE_FILE = "questionnaire.json"
+
+
+def _root() -> Traversable:
+    return files(__package__) / "schemas"
+
+
+@functools.cache
+def shipped(relative: str) -> Any:
+    """The parsed JSON of one shipped schema file, by its path below ``schemas/``."""
+    node = _root()
+    for part in relative.split("/"):
+        node = node / part
+    return json.loads(node.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def vocabulary_registry() -> SchemaRegistry:
+    """The vocabulary's meta-schema and score schema, for local ``$ref`` resolution."""
+    return Registry().with_resources(
+        (uri, Resource.from_contents(shipped(uri.removeprefix(BASE_URI)), DRAFT202012))
+        for uri in (META_URI, SCORE_URI)
+    )
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+@functools.cache
+def catalogue() -> dict[str, tuple[str, ...]]:
+    """Built-in questionnaire ids, each with its versions, oldest first.
+
+    A built-in questionnaire is any ``schemas/ID/VERSION/questionnaire.json``.
+    """
+    found: dict[str, list[str]] = {}
+    for folder in _root().iterdir():
+        if not folder.is_dir():
+            continue
+        for version in folder.iterdir():
+            if (version / _QUESTIONNAIRE_FILE).is_file():
+                found.setdefault(folder.name, []).append(version.name)
+    return {qid: tuple(sorted(vs, key=_version_key)) for qid, vs in sorted(found.items())}
+
+
+def builtin_path(qid: str, version: str) -> str:
+    """The path below ``schemas/`` of a built-in questionnaire."""
+    return f"{qid}/{version}/{_QUESTIONNAIRE_FILE}"

@@ -1,0 +1,140 @@
+"""Turning jsonschema's verdicts into problems with JSON Pointers."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from jsonschema import Draft202012Validator, ValidationError, validators
+from jsonschema.exceptions import best_match
+
+from blunting._errors import Problem
+from blunting._json import describe
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
+    from referencing.jsonschema import SchemaRegistry
+
+_Keyword = Callable[[Any, Any, Any, Any], Iterator[ValidationError]]
+
+
+def _guarded(keyword: str, check: _Keyword) -> _Keyword:
+    """Wrap a keyword so that a value too large to print still yields an error.
+
+    jsonschema writes values into messages with ``repr``, which fails for an
+    integer beyond Python's int-to-string limit and for very deep nesting.
+    """
+
+    def guarded(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+        try:
+            yield from check(validator, value, instance, schema)
+        except (ValueError, RecursionError):
+            yield ValidationError(f"{describe(instance)} is not valid under {keyword!r}")
+
+    return guarded
+
+
+#: Draft 2020-12, with every keyword guarded as above; verdicts are unchanged.
+_Validator = validators.extend(
+    Draft202012Validator,
+    validators={
+        name: _guarded(name, check) for name, check in Draft202012Validator.VALIDATORS.items()
+    },
+)
+
+
+def compile_schema(schema: Mapping[str, Any], registry: SchemaRegistry) -> Validator:
+    """A validator for ``schema`` that checks formats and never fetches a ``$ref``."""
+    return _Validator(
+        schema,
+        registry=registry,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def pointer(parts: Iterable[object]) -> str:
+    """An RFC 6901 JSON Pointer from path parts."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def _member_names(error: ValidationError) -> Sequence[object]:
+    """The members a ``required`` or ``additionalProperties`` error is about."""
+    instance = error.instance
+    if not isinstance(instance, dict):
+        return ()
+    if error.validator == "required":
+        return [name for name in error.validator_value if name not in instance]
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    known = schema.get("properties", {})
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+    return [
+        name
+        for name in instance
+        if name not in known
+        and not (isinstance(name, str) and any(p.search(name) for p in patterns))
+    ]
+
+
+def _from_error(error: ValidationError) -> list[Problem]:
+    path = pointer(error.absolute_path)
+    keyword = str(error.validator)
+    if keyword == "required":
+        return [
+            Problem(f"{path}{pointer([name])}", f"{describe(name)} is a required property", keyword)
+            for name in _member_names(error)
+        ]
+    if keyword == "additionalProperties" and error.validator_value is False:
+        return [
+            Problem(
+                f"{path}{pointer([name])}",
+                f"{describe(name)} is not allowed here (no such property)",
+                keyword,
+            )
+            for name in _member_names(error)
+        ]
+    return [Problem(path, error.message, keyword)]
+
+
+#: Keywords whose failure only restates another failure at the same place.
+_SUMMARIES = frozenset({"oneOf", "anyOf", "allOf", "if", "then", "else", "not", "$ref"})
+
+
+def problems(validator: Validator, instance: object) -> tuple[Problem, ...]:
+    """Every problem the schema finds in ``instance``, the most relevant first.
+
+    A missing or unexpected member gets a problem at its own pointer. At one
+    place, a ``type`` problem stands alone (the other keywords then say the
+    same thing again), and a combining keyword (``oneOf``, ...) is reported only
+    when nothing more specific failed there.
+    """
+    try:
+        errors = list(validator.iter_errors(instance))
+    except RecursionError:
+        return (Problem("", "the payload is nested too deeply to check", "maxDepth"),)
+    if not errors:
+        return ()
+    best = best_match(errors)
+    found: dict[Problem, None] = {}
+    for error in [best, *errors]:
+        for problem in _from_error(error):
+            found.setdefault(problem)
+    by_path: dict[str, set[str]] = {}
+    for problem in found:
+        by_path.setdefault(problem.path, set()).add(problem.keyword)
+
+    def redundant(problem: Problem) -> bool:
+        here = by_path[problem.path]
+        if problem.keyword != "type" and "type" in here:
+            return True
+        return problem.keyword in _SUMMARIES and bool(here - _SUMMARIES)
+
+    kept = [problem for problem in found if not redundant(problem)]
+    return tuple(kept) if kept else tuple(found)
+
+
+@functools.cache
+def format_checks() -> frozenset[str]:
+    """The formats that are really checked."""
+    return frozenset(Draft202012Validator.FORMAT_CHECKER.checkers)
