@@ -112,11 +112,15 @@ def _dispatch(payload: object) -> Questionnaire:
     version = payload.get("version")
     versions = catalogue().get(qid) if isinstance(qid, str) else None
     if "questionnaire" not in payload:
-        found.append(Problem("/questionnaire", "'questionnaire' is a required property", "required"))
+        found.append(
+            Problem("/questionnaire", "'questionnaire' is a required property", "required")
+        )
     elif versions is None:
         known = ", ".join(map(describe, catalogue()))
         found.append(
-            Problem("/questionnaire", f"{describe(qid)} is not a known questionnaire ({known})", "const")
+            Problem(
+                "/questionnaire", f"{describe(qid)} is not a known questionnaire ({known})", "const"
+            )
         )
     if "version" not in payload:
         found.append(Problem("/version", "'version' is a required property", "required"))
@@ -127,7 +131,7 @@ def _dispatch(payload: object) -> Questionnaire:
         )
     if found:
         raise InvalidResponse(found)
-    return _builtin(qid, version)  # type: ignore[arg-type]  # both checked above
+    return _builtin(qid, version)
 
 
 def validate(payload: object) -> None:

@@ -55,28 +55,30 @@ def loads(text: str | bytes) -> Any:
         raise JSONTextError(f"not usable JSON: {error}") from None
 
 
+_NAMED = {None: "null", True: "true", False: "false"}
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def describe(value: object) -> str:
     """A short JSON-flavoured rendering of a value, safe for any size."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
+    if value is None or isinstance(value, bool):
+        text = _NAMED[value]
+    elif isinstance(value, int):
         digits = value.bit_length() * 30103 // 100000 + 1
-        if digits > _SHOWN_DIGITS:
-            return f"an integer of about {digits} digits"
-        return repr(value)
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, str):
-        shown = json.dumps(value[: _SHOWN + 1], ensure_ascii=False)
+        text = f"an integer of about {digits} digits" if digits > _SHOWN_DIGITS else repr(value)
+    elif isinstance(value, float):
+        text = repr(value)
+    elif isinstance(value, str):
+        text = json.dumps(value[:_SHOWN], ensure_ascii=False)
         if len(value) > _SHOWN:
-            return f"{shown[: _SHOWN]}...\" ({len(value)} characters)"
-        return shown
-    if isinstance(value, dict):
-        return f"an object of {len(value)} member{'s' if len(value) != 1 else ''}"
-    if isinstance(value, list):
-        return f"an array of {len(value)} item{'s' if len(value) != 1 else ''}"
-    return f"a {type(value).__name__}, which is not a JSON value"
+            text = f'{text[:-1]}..." ({_plural(len(value), "character")})'
+    elif isinstance(value, dict):
+        text = f"an object of {_plural(len(value), 'member')}"
+    elif isinstance(value, list):
+        text = f"an array of {_plural(len(value), 'item')}"
+    else:
+        text = f"a {type(value).__name__}, which is not a JSON value"
+    return text

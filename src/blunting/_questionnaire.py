@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -18,6 +18,8 @@ from blunting._scoring import DomainKey, Score, ScoringKey
 from blunting._validation import compile_schema, format_checks, pointer, problems
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
     from jsonschema.protocols import Validator
 
 
@@ -137,10 +139,13 @@ def _options(schema: Mapping[str, Any]) -> tuple[Option, ...]:
 
 def _choices(question: Mapping[str, Any]) -> Mapping[str, Any]:
     """The schema that holds a question's options: itself, or its ``items``."""
-    return question["items"] if "items" in question else question
+    choices: Mapping[str, Any] = question.get("items", question)
+    return choices
 
 
-def _walk(node: object, at: tuple[object, ...] = ()) -> Iterator[tuple[tuple[object, ...], str, Any]]:
+def _walk(
+    node: object, at: tuple[object, ...] = ()
+) -> Iterator[tuple[tuple[object, ...], str, Any]]:
     """Every ``(path, keyword, value)`` in a document, for keywords found by name."""
     if isinstance(node, dict):
         for key, value in node.items():
@@ -204,7 +209,9 @@ class _Checker:
         for index, domain in enumerate(self.key["domains"]):
             at = ("x-scoring", "domains", index)
             if domain["id"] in seen:
-                self.problem((*at, "id"), f"domain id {describe(domain['id'])} is used twice", "domains")
+                self.problem(
+                    (*at, "id"), f"domain id {describe(domain['id'])} is used twice", "domains"
+                )
             seen.add(domain["id"])
             for position, item in enumerate(domain["items"]):
                 if item not in self.scored:
@@ -307,14 +314,18 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+@functools.cache
+def _meta() -> Validator:
+    return compile_schema(shipped("vocabulary/1/meta.json"), vocabulary_registry())
+
+
 def build(document: object) -> Questionnaire:
     """Check a parsed questionnaire document and build its :class:`Questionnaire`."""
     if not isinstance(document, dict):
         raise InvalidQuestionnaire(
             [Problem("", f"{describe(document)} is not a questionnaire document", "type")]
         )
-    meta = compile_schema(shipped("vocabulary/1/meta.json"), vocabulary_registry())
-    found = problems(meta, document) or tuple(_Checker(document).run())
+    found = problems(_meta(), document) or tuple(_Checker(document).run())
     if found:
         raise InvalidQuestionnaire(found)
     registry = vocabulary_registry().with_resource(
@@ -378,5 +389,3 @@ def build(document: object) -> Questionnaire:
             impact=key.get("impact"),
         ),
     )
-
-

@@ -199,6 +199,11 @@ class ScoringKey:
 
 def _unscored(answered: int, items: int, status: str) -> DomainScore:
     return DomainScore(
-        raw=None, mean=None, scaled=None, answered=answered, items=items, prorated=False,
+        raw=None,
+        mean=None,
+        scaled=None,
+        answered=answered,
+        items=items,
+        prorated=False,
         status=status,
     )

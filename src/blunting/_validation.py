@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, ValidationError, validators
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from jsonschema.exceptions import best_match
 
 from blunting._errors import Problem
@@ -27,7 +27,9 @@ def _guarded(keyword: str, check: _Keyword) -> _Keyword:
     integer beyond Python's int-to-string limit and for very deep nesting.
     """
 
-    def guarded(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    def guarded(
+        validator: Any, value: Any, instance: Any, schema: Any
+    ) -> Iterator[ValidationError]:
         try:
             yield from check(validator, value, instance, schema)
         except (ValueError, RecursionError):
@@ -37,7 +39,7 @@ def _guarded(keyword: str, check: _Keyword) -> _Keyword:
 
 
 #: Draft 2020-12, with every keyword guarded as above; verdicts are unchanged.
-_Validator = validators.extend(
+_Validator: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,
     validators={
         name: _guarded(name, check) for name, check in Draft202012Validator.VALIDATORS.items()
@@ -45,12 +47,35 @@ _Validator = validators.extend(
 )
 
 
+def _formats() -> FormatChecker:
+    """Draft 2020-12's format checks, with ``date-time`` made exact.
+
+    jsonschema checks ``date-time`` with rfc3339-validator, whose pattern ends
+    in ``$`` and so also accepts a trailing newline; RFC 3339 does not.
+    """
+    checker = FormatChecker()
+    checker.checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
+    if "date-time" in checker.checkers:
+        loose, raises = checker.checkers["date-time"]
+
+        def date_time(instance: object) -> bool:
+            if isinstance(instance, str) and instance.endswith("\n"):
+                return False
+            return bool(loose(instance))
+
+        checker.checkers["date-time"] = (date_time, raises)
+    return checker
+
+
+_FORMATS = _formats()
+
+
 def compile_schema(schema: Mapping[str, Any], registry: SchemaRegistry) -> Validator:
     """A validator for ``schema`` that checks formats and never fetches a ``$ref``."""
     return _Validator(
         schema,
         registry=registry,
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
+        format_checker=_FORMATS,
     )
 
 
@@ -65,7 +90,8 @@ def _member_names(error: ValidationError) -> Sequence[object]:
     if not isinstance(instance, dict):
         return ()
     if error.validator == "required":
-        return [name for name in error.validator_value if name not in instance]
+        required: list[object] = error.validator_value  # type: ignore[assignment]
+        return [name for name in required if name not in instance]
     schema = error.schema if isinstance(error.schema, dict) else {}
     known = schema.get("properties", {})
     patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
@@ -110,7 +136,7 @@ def problems(validator: Validator, instance: object) -> tuple[Problem, ...]:
     when nothing more specific failed there.
     """
     try:
-        errors = list(validator.iter_errors(instance))
+        errors = list(validator.iter_errors(instance))  # type: ignore[arg-type]
     except RecursionError:
         return (Problem("", "the payload is nested too deeply to check", "maxDepth"),)
     if not errors:
@@ -137,4 +163,4 @@ def problems(validator: Validator, instance: object) -> tuple[Problem, ...]:
 @functools.cache
 def format_checks() -> frozenset[str]:
     """The formats that are really checked."""
-    return frozenset(Draft202012Validator.FORMAT_CHECKER.checkers)
+    return frozenset(_FORMATS.checkers)

@@ -1,0 +1,113 @@
+"""Hypothesis strategies for payloads of any questionnaire in the vocabulary.
+
+Everything here is read from a Questionnaire object, never written for one
+questionnaire, so the same strategies serve the built-in and the test ones.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from hypothesis import strategies as st
+
+import blunting
+
+#: Values that are never a valid answer to a scored item, whatever its scale.
+NOT_AN_ANSWER: list[Any] = [
+    True,
+    False,
+    "3",
+    "",
+    2.5,
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+    1e308,
+    2**64,
+    -(2**64),
+    [],
+    [1],
+    {},
+    {"value": 1},
+]
+
+#: Strings that are not RFC 3339 date-times.
+NOT_A_DATE_TIME = [
+    "2026-02-30T10:00:00Z",
+    "2026-02-29T10:00:00Z",
+    "2026-13-01T10:00:00Z",
+    "2026-03-01T24:00:00Z",
+    "2026-03-01T10:60:00Z",
+    "2026-03-01T10:00:00",
+    "2026-03-01",
+    "10:00:00Z",
+    "2026-03-01T10:00:00Z\n",
+    " 2026-03-01T10:00:00Z",
+    "2026-03-01T10:00:00+24:00",
+    "yesterday",
+    "",
+]
+
+
+def scored(q: blunting.Questionnaire) -> list[blunting.Item]:
+    return [item for item in q.items if item.domain is not None]
+
+
+def unscored(q: blunting.Questionnaire) -> list[blunting.Item]:
+    return [item for item in q.items if item.domain is None]
+
+
+def _optional_members(members: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries({}, optional=members)
+
+
+def answers(q: blunting.Questionnaire, *, complete: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+    """Answers to the scored items: any subset (or all), each an option or null."""
+    members = {item.id: st.sampled_from([o.value for o in item.options]) for item in scored(q)}
+    if complete:
+        values = {
+            item.id: st.sampled_from([o.value for o in item.options if o.value is not None])
+            for item in scored(q)
+        }
+        return st.fixed_dictionaries(values)
+    return _optional_members(members)
+
+
+def _context_value(item: blunting.Item) -> st.SearchStrategy[Any]:
+    values = [o.value for o in item.options]
+    if item.multiple:
+        choices = [value for value in values if value is not None]
+        return st.none() | st.lists(st.sampled_from(choices), min_size=1, unique=True)
+    return st.sampled_from(values)
+
+
+def context(q: blunting.Questionnaire) -> st.SearchStrategy[dict[str, Any]]:
+    return _optional_members({item.id: _context_value(item) for item in unscored(q)})
+
+
+def date_times() -> st.SearchStrategy[str]:
+    offsets = st.integers(-(23 * 60 + 59), 23 * 60 + 59).map(
+        lambda minutes: timezone(timedelta(minutes=minutes))
+    )
+    return st.builds(
+        lambda moment, zone: moment.replace(tzinfo=UTC).astimezone(zone).isoformat(),
+        st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2200, 1, 1)),
+        offsets,
+    )
+
+
+def payloads(q: blunting.Questionnaire, *, complete: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+    """Payloads the questionnaire accepts (some context combinations are filtered out)."""
+    required = {
+        "questionnaire": st.just(q.id),
+        "version": st.just(q.version),
+        "answers": answers(q, complete=complete),
+    }
+    optional: dict[str, st.SearchStrategy[Any]] = {
+        "respondent": st.text(min_size=1, max_size=128),
+        "completed": date_times(),
+    }
+    if unscored(q):
+        optional["context"] = context(q)
+    return st.fixed_dictionaries(required, optional=optional).filter(lambda p: not q.problems(p))
