@@ -11,9 +11,7 @@ ROOT = Path(__file__).parent.parent
 
 # "ci": quick and repeatable. "dev": the default, random. "thorough": a long
 # local run, e.g. HYPOTHESIS_PROFILE=thorough pytest -m slow.
-settings.register_profile(
-    "ci", max_examples=150, derandomize=True, deadline=None, print_blob=True
-)
+settings.register_profile("ci", max_examples=150, derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(
     "thorough",

@@ -7,11 +7,12 @@ questionnaire, so the same strategies serve the built-in and the test ones.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
-import blunting
+if TYPE_CHECKING:
+    import blunting
 
 #: Values that are never a valid answer to a scored item, whatever its scale.
 NOT_AN_ANSWER: list[Any] = [
@@ -58,11 +59,15 @@ def unscored(q: blunting.Questionnaire) -> list[blunting.Item]:
     return [item for item in q.items if item.domain is None]
 
 
-def _optional_members(members: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
+def _optional_members(
+    members: dict[str, st.SearchStrategy[Any]],
+) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries({}, optional=members)
 
 
-def answers(q: blunting.Questionnaire, *, complete: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+def answers(
+    q: blunting.Questionnaire, *, complete: bool = False
+) -> st.SearchStrategy[dict[str, Any]]:
     """Answers to the scored items: any subset (or all), each an option or null."""
     members = {item.id: st.sampled_from([o.value for o in item.options]) for item in scored(q)}
     if complete:
@@ -92,12 +97,17 @@ def date_times() -> st.SearchStrategy[str]:
     )
     return st.builds(
         lambda moment, zone: moment.replace(tzinfo=UTC).astimezone(zone).isoformat(),
-        st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2200, 1, 1)),
+        st.datetimes(
+            min_value=datetime(1900, 1, 2),  # noqa: DTZ001 - naive, given a zone below
+            max_value=datetime(2200, 1, 1),  # noqa: DTZ001
+        ),
         offsets,
     )
 
 
-def payloads(q: blunting.Questionnaire, *, complete: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+def payloads(
+    q: blunting.Questionnaire, *, complete: bool = False
+) -> st.SearchStrategy[dict[str, Any]]:
     """Payloads the questionnaire accepts (some context combinations are filtered out)."""
     required = {
         "questionnaire": st.just(q.id),

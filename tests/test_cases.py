@@ -19,15 +19,13 @@ FILES = sorted(path for path in CASES.glob("*.json") if path.name != "case-file.
 
 
 def _cases() -> list[Any]:
-    params = []
+    params: list[Any] = []
     for path in FILES:
         document = json.loads(path.read_text(encoding="utf-8"))
-        for case in document["cases"]:
-            params.append(
-                pytest.param(
-                    document["questionnaire"], case, id=f"{path.stem}: {case['description']}"
-                )
-            )
+        params.extend(
+            pytest.param(document["questionnaire"], case, id=f"{path.stem}: {case['description']}")
+            for case in document["cases"]
+        )
     return params
 
 
@@ -46,7 +44,7 @@ def test_case(questionnaire: str, case: dict[str, Any]) -> None:
     q = _load(questionnaire)
     payload = case["payload"]
     problems = q.problems(payload)
-    assert not problems == case["valid"], problems
+    assert (not problems) == case["valid"], problems
     if case["valid"]:
         result = q.score(payload).to_dict()
         for member, expected in case["score"].items():

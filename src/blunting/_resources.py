@@ -8,7 +8,6 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from referencing import Registry, Resource
-from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 from referencing.jsonschema import DRAFT202012
 
 if TYPE_CHECKING:
@@ -40,11 +39,11 @@ def shipped(relative: str) -> Any:
 @functools.cache
 def vocabulary_registry() -> SchemaRegistry:
     """The vocabulary's meta-schema and score schema, for local ``$ref`` resolution."""
-    resources = Registry().with_resources(
+    registry: SchemaRegistry = Registry().with_resources(
         (uri, Resource.from_contents(shipped(uri.removeprefix(BASE_URI)), DRAFT202012))
         for uri in (META_URI, SCORE_URI)
     )
-    return SPECIFICATIONS.combine(resources).crawl()
+    return registry.crawl()
 
 
 def _version_key(version: str) -> tuple[int, ...]:

@@ -1,0 +1,223 @@
+"""The public surface, the exceptions, and bad input of every kind."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+import blunting
+from blunting._validation import problems
+
+
+def _payload(**answers: Any) -> dict[str, Any]:
+    return {"questionnaire": "blunting", "version": "1.0.0", "answers": answers}
+
+
+def test_public_surface() -> None:
+    assert sorted(blunting.__all__) == sorted(
+        [
+            "BluntingError",
+            "Domain",
+            "DomainScore",
+            "InvalidQuestionnaire",
+            "InvalidResponse",
+            "Item",
+            "Option",
+            "Problem",
+            "Questionnaire",
+            "Score",
+            "UnknownQuestionnaire",
+            "__version__",
+            "load",
+            "questionnaire",
+            "score",
+            "validate",
+        ]
+    )
+    for name in blunting.__all__:
+        assert getattr(blunting, name) is not None
+    public_modules = [
+        n for n in dir(blunting) if not n.startswith("_") and n not in blunting.__all__
+    ]
+    assert public_modules == []
+
+
+def test_exceptions_inherit_the_root_and_the_builtin_they_resemble() -> None:
+    assert issubclass(blunting.InvalidResponse, blunting.BluntingError)
+    assert issubclass(blunting.InvalidResponse, ValueError)
+    assert issubclass(blunting.InvalidQuestionnaire, blunting.BluntingError)
+    assert issubclass(blunting.InvalidQuestionnaire, ValueError)
+    assert issubclass(blunting.UnknownQuestionnaire, blunting.BluntingError)
+    assert issubclass(blunting.UnknownQuestionnaire, LookupError)
+
+
+def test_values_are_frozen() -> None:
+    score = blunting.score(_payload(crying_1=1))
+    with pytest.raises(AttributeError):
+        score.impact = 3  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        score.domains["crying"] = score.total  # type: ignore[index]
+    problem = blunting.Problem("/a", "bad", "type")
+    with pytest.raises(AttributeError):
+        problem.path = "/b"  # type: ignore[misc]
+
+
+def test_validate_returns_none_for_a_valid_payload() -> None:
+    blunting.validate(_payload(crying_1=0))
+    blunting.questionnaire().validate(_payload(crying_1=0))
+
+
+def test_str_of_an_invalid_response_is_its_best_problem() -> None:
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        blunting.validate(_payload(crying_1=7, crying_2="x", crying_3=None))
+    error = raised.value
+    assert len(error.problems) == 2
+    assert str(error) == f"{error.problems[0]} (and 1 more problem)"
+    assert str(error.problems[0]).startswith("/answers/crying_")
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        blunting.validate(_payload(crying_1=7))
+    assert str(raised.value) == "/answers/crying_1: 7 is greater than the maximum of 4"
+    assert raised.value.problems[0].keyword == "maximum"
+
+
+def test_problem_str_names_the_root() -> None:
+    assert str(blunting.Problem("", "not an object", "type")) == "(root): not an object"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [None, [], "blunting", 3, 3.5, True, object(), {"questionnaire", "version"}],
+    ids=repr,
+)
+def test_a_payload_that_is_not_an_object(payload: Any) -> None:
+    for check in (blunting.validate, blunting.score, blunting.questionnaire().score):
+        with pytest.raises(blunting.InvalidResponse) as raised:
+            check(payload)
+        assert [p.path for p in raised.value.problems] == [""]
+
+
+@pytest.mark.parametrize(
+    ("payload", "paths"),
+    [
+        ({"answers": {}}, ["/questionnaire", "/version"]),
+        ({"questionnaire": "other", "version": "1.0.0", "answers": {}}, ["/questionnaire"]),
+        ({"questionnaire": ["blunting"], "version": "1.0.0", "answers": {}}, ["/questionnaire"]),
+        ({"questionnaire": "blunting", "version": "9", "answers": {}}, ["/version"]),
+        ({"questionnaire": "blunting", "version": {}, "answers": {}}, ["/version"]),
+        ({"questionnaire": "blunting", "answers": {}}, ["/version"]),
+    ],
+)
+def test_a_payload_naming_no_known_questionnaire(payload: Any, paths: list[str]) -> None:
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        blunting.score(payload)
+    assert [p.path for p in raised.value.problems] == paths
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        True,
+        "3",
+        3.5,
+        math.nan,
+        math.inf,
+        -math.inf,
+        10**5000,
+        -(10**5000),
+        {"a": 1},
+        (1,),
+        {1},
+        object(),
+    ],
+    ids=lambda v: type(v).__name__ + (":big" if isinstance(v, int) and abs(v) > 10**100 else ""),
+)
+def test_bad_answers_raise_invalid_response_and_nothing_else(value: Any) -> None:
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        blunting.score(_payload(crying_1=value))
+    assert [p.path for p in raised.value.problems] == ["/answers/crying_1"]
+    assert len(str(raised.value)) < 200
+
+
+def test_unknown_item_ids_are_each_named() -> None:
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        blunting.score(_payload(crying_9=1, sadness=2))
+    assert sorted(p.path for p in raised.value.problems) == [
+        "/answers/crying_9",
+        "/answers/sadness",
+    ]
+
+
+def test_keys_that_are_not_strings() -> None:
+    payload = _payload()
+    payload["answers"] = {1: 2, ("a",): 3}
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        blunting.score(payload)
+    assert sorted(p.path for p in raised.value.problems) == ["/answers/('a',)", "/answers/1"]
+
+
+def test_pointers_escape_slash_and_tilde() -> None:
+    payload = _payload()
+    payload["answers"]["a/b~c"] = 1
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        blunting.score(payload)
+    assert [p.path for p in raised.value.problems] == ["/answers/a~1b~0c"]
+
+
+def test_deep_nesting_is_a_problem_not_a_recursion_error() -> None:
+    deep: Any = []
+    for _ in range(100_000):
+        deep = [deep]
+    payload = _payload()
+    payload["context"] = {"medications": deep}
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        blunting.score(payload)
+    assert raised.value.problems
+
+
+def test_a_validator_that_recurses_too_deeply_gives_a_problem() -> None:
+    class Deep:
+        def iter_errors(self, _instance: object) -> Any:
+            raise RecursionError
+
+    assert [p.keyword for p in problems(Deep(), {})] == ["maxDepth"]  # type: ignore[arg-type]
+
+
+def test_integral_floats_are_scored_as_integers() -> None:
+    score = blunting.score(
+        {
+            "questionnaire": "blunting",
+            "version": "1.0.0",
+            "answers": dict.fromkeys(
+                ["crying_1", "crying_2", "crying_3", "crying_4", "crying_5"], 3.0
+            ),
+            "context": {"impact": 1.0},
+        }
+    )
+    assert score.domains["crying"].raw == 18.0
+    assert score.impact == 1
+    assert isinstance(score.impact, int)
+
+
+def test_score_echoes_what_was_sent() -> None:
+    payload = {
+        **_payload(crying_1=1),
+        "respondent": "p-1",
+        "completed": "2026-01-02T03:04:05.678+05:30",
+        "context": {"impact": 0, "medications": ["snri", "other"], "attribution": "unsure"},
+    }
+    score = blunting.score(payload)
+    assert (score.questionnaire, score.version) == ("blunting", "1.0.0")
+    assert score.respondent == "p-1"
+    assert score.completed == "2026-01-02T03:04:05.678+05:30"
+    assert score.impact == 0
+    assert score.context == {"medications": ("snri", "other"), "attribution": "unsure"}
+    assert score.to_dict()["context"] == {"medications": ["snri", "other"], "attribution": "unsure"}
+    assert score.library_version == blunting.__version__
+
+
+def test_date_time_is_really_checked() -> None:
+    q = blunting.questionnaire()
+    assert q.problems({**_payload(), "completed": "2026-02-30T10:00:00Z"})
+    assert not q.problems({**_payload(), "completed": "2028-02-29T10:00:00Z"})

@@ -1,0 +1,53 @@
+"""Strict JSON text, and short descriptions of values in messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from blunting._json import JSONTextError, describe, loads
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"a": 1, "a": 2}', "duplicate key"),
+        ('{"a": {"b": 1, "b": 1}}', "duplicate key"),
+        ("[NaN]", "NaN is not a JSON number"),
+        ("[Infinity]", "Infinity"),
+        ("[-Infinity]", "-Infinity"),
+        ("\ufeff{}", "byte-order mark"),
+        (b"\xef\xbb\xbf{}", "byte-order mark"),
+        (b'{"a": "\xff"}', "not UTF-8"),
+        ("{", "not valid JSON"),
+        ("", "not valid JSON"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("1" * 5000, "not usable JSON"),
+    ],
+)
+def test_loose_json_is_rejected(text: str | bytes, message: str) -> None:
+    with pytest.raises(JSONTextError, match=message):
+        loads(text)
+
+
+def test_strict_json_still_parses_json() -> None:
+    assert loads(b'{"a": [1, 2.5, null, true, "\xc3\xa9"]}') == {"a": [1, 2.5, None, True, "é"]}
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, "null"),
+        (True, "true"),
+        (False, "false"),
+        (3, "3"),
+        (10**100, "an integer of about 101 digits"),
+        (2.5, "2.5"),
+        ("ab", '"ab"'),
+        ("x" * 100, '"' + "x" * 60 + '..." (100 characters)'),
+        ({}, "an object of 0 members"),
+        ([1], "an array of 1 item"),
+        ({1, 2}, "a set, which is not a JSON value"),
+    ],
+)
+def test_describe(value: object, text: str) -> None:
+    assert describe(value) == text
