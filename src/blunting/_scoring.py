@@ -134,65 +134,60 @@ class ScoringKey:
     def score(self, payload: Mapping[str, Any]) -> Score:
         """Score a payload that the questionnaire's schema has accepted."""
         answers: Mapping[str, Any] = payload["answers"]
-        low, high = self.minimum, self.maximum
         results: dict[str, DomainScore] = {}
         raws: list[Fraction] = []
         for domain in self.domains:
             answered = total = 0
             for item, reverse in domain.items:
                 answer = answers.get(item)
-                if answer is None:
-                    continue
-                value = int(answer)
-                total += low + high - value if reverse else value
-                answered += 1
-            results[domain.id] = self._result(
-                total, answered, len(domain.items), domain.min_answered, raws
+                if answer is not None:
+                    value = int(answer)
+                    total += self.minimum + self.maximum - value if reverse else value
+                    answered += 1
+            items = len(domain.items)
+            if answered < domain.min_answered:
+                results[domain.id] = _unscored(answered, items, INSUFFICIENT_ANSWERS)
+                continue
+            mean = Fraction(total, answered)
+            raws.append(mean * items)
+            results[domain.id] = self._scored(
+                raws[-1], mean, answered, items, prorated=answered < items
             )
-        item_count = sum(len(domain.items) for domain in self.domains)
+        item_count = sum(result.items for result in results.values())
         answered_count = sum(result.answered for result in results.values())
         if len(raws) == len(self.domains):
             raw = sum(raws, Fraction(0))
-            mean = raw / item_count
-            total_result = DomainScore(
-                raw=round2(raw),
-                mean=round2(mean),
-                scaled=round2((mean - low) * 100 / (high - low)),
-                answered=answered_count,
-                items=item_count,
-                prorated=any(result.prorated for result in results.values()),
-                status=SCORED,
+            prorated = any(result.prorated for result in results.values())
+            overall = self._scored(
+                raw, raw / item_count, answered_count, item_count, prorated=prorated
             )
         else:
-            total_result = _unscored(answered_count, item_count, UNSCORABLE_DOMAINS)
+            overall = _unscored(answered_count, item_count, UNSCORABLE_DOMAINS)
         context = dict(payload.get("context", {}))
         impact = context.pop(self.impact, None) if self.impact is not None else None
         return Score(
             questionnaire=self.questionnaire,
             version=self.version,
             domains=MappingProxyType(results),
-            total=total_result,
+            total=overall,
             impact=None if impact is None else int(impact),
             context=_freeze(context),
             respondent=payload.get("respondent"),
             completed=payload.get("completed"),
         )
 
-    def _result(
-        self, total: int, answered: int, items: int, min_answered: int, raws: list[Fraction]
+    def _scored(
+        self, raw: Fraction, mean: Fraction, answered: int, items: int, *, prorated: bool
     ) -> DomainScore:
-        if answered < min_answered:
-            return _unscored(answered, items, INSUFFICIENT_ANSWERS)
-        mean = Fraction(total, answered)
-        raw = mean * items
-        raws.append(raw)
+        """A scored result, from exact values: rules 3, 5 and 6 of docs/scoring.md."""
+        scaled = (mean - self.minimum) * 100 / (self.maximum - self.minimum)
         return DomainScore(
             raw=round2(raw),
             mean=round2(mean),
-            scaled=round2((mean - self.minimum) * 100 / (self.maximum - self.minimum)),
+            scaled=round2(scaled),
             answered=answered,
             items=items,
-            prorated=answered < items,
+            prorated=prorated,
             status=SCORED,
         )
 
