@@ -239,9 +239,35 @@ ANSWERS = "/properties/answers/properties"
             id="an item's maximum differs from the scale",
         ),
         pytest.param(
-            lambda d: d["properties"]["context"]["properties"]["attribution"]["enum"].pop(0),
+            lambda d: d["properties"]["context"]["properties"]["attribution"].__setitem__(
+                "enum", ["yes", "no"]
+            ),
             {"/properties/context/properties/attribution/enum"},
             id="enum and options disagree",
+        ),
+        pytest.param(
+            lambda d: d["properties"]["context"]["properties"]["medications"]["items"]["oneOf"][
+                1
+            ].__setitem__("const", "ssri"),
+            {"/properties/context/properties/medications/items/oneOf"},
+            id="two options with one value",
+        ),
+        pytest.param(
+            lambda d: d["properties"]["answers"]["properties"]["crying_4"].pop("type"),
+            {f"{ANSWERS}/crying_4/type"},
+            id="a question without a type",
+        ),
+        pytest.param(
+            lambda d: d["properties"]["context"]["properties"]["attribution"]["oneOf"].pop(),
+            {"/properties/context/properties/attribution/default"},
+            id="a default of null that is not an option",
+        ),
+        pytest.param(
+            lambda d: d["properties"]["answers"]["properties"]["crying_4"].__setitem__(
+                "default", 0
+            ),
+            {f"{ANSWERS}/crying_4/default"},
+            id="a default that invents an answer",
         ),
         pytest.param(
             lambda d: d["properties"]["answers"]["properties"]["crying_3"].__setitem__(
@@ -299,3 +325,15 @@ def test_all_problems_are_reported_at_once() -> None:
         _key(d)["impact"] = "nope"
 
     assert _paths_of(_edit(change)) == {"/x-scoring/domains/2/min_answered", "/x-scoring/impact"}
+
+
+def test_a_questionnaire_without_context_questions() -> None:
+    document = json.loads((ROOT / "tests" / "data" / "mini.json").read_text(encoding="utf-8"))
+    del document["properties"]["context"]
+    q = blunting.load(document)
+    assert all(item.domain is not None for item in q.items)
+    score = q.score({"questionnaire": "mini", "version": "0.1.0", "answers": {"a1": 2}})
+    assert (score.impact, dict(score.context)) == (None, {})
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        q.score({"questionnaire": "mini", "version": "0.1.0", "answers": {}, "context": {}})
+    assert [p.path for p in raised.value.problems] == ["/context"]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
     from jsonschema.protocols import Validator
+    from referencing.jsonschema import SchemaRegistry
 
 
 @attrs.frozen
@@ -159,8 +160,9 @@ def _walk(
 class _Checker:
     """The cross-reference rules of the vocabulary (docs/vocabulary.md)."""
 
-    def __init__(self, document: dict[str, Any]) -> None:
+    def __init__(self, document: dict[str, Any], registry: SchemaRegistry) -> None:
         self.document = document
+        self.registry = registry
         self.found: list[Problem] = []
         properties = document["properties"]
         self.scored: dict[str, Any] = properties["answers"]["properties"]
@@ -178,7 +180,21 @@ class _Checker:
                 f"maximum ({high}) must be greater than minimum ({low})",
                 "scale",
             )
-        owner = self._domains()
+        self._membership(self._domains())
+        self._impact()
+        if low < high:
+            for item, question in self.scored.items():
+                self._bounds(item, question, low, high)
+        for group, questions in (("answers", self.scored), ("context", self.context)):
+            for item, question in questions.items():
+                self._options(("properties", group, "properties", item), question)
+        self._references_and_formats()
+        if not self.found:
+            self._defaults()
+        return self.found
+
+    def _membership(self, owner: dict[str, str]) -> None:
+        """Every scored item is in a domain; every reverse key is a scored item."""
         for item in self.scored:
             if item not in owner:
                 self.problem(
@@ -193,15 +209,6 @@ class _Checker:
                     f"{describe(item)} is not an item of any domain",
                     "reverse",
                 )
-        self._impact()
-        if low < high:
-            for item, question in self.scored.items():
-                self._bounds(item, question, low, high)
-        for group, questions in (("answers", self.scored), ("context", self.context)):
-            for item, question in questions.items():
-                self._enum(("properties", group, "properties", item), question)
-        self._references_and_formats()
-        return self.found
 
     def _domains(self) -> dict[str, str]:
         owner: dict[str, str] = {}
@@ -279,21 +286,37 @@ class _Checker:
                     "scale",
                 )
 
-    def _enum(self, at: tuple[object, ...], question: Mapping[str, Any]) -> None:
+    def _options(self, at: tuple[object, ...], question: Mapping[str, Any]) -> None:
         choices = _choices(question)
-        if "enum" not in choices:
-            return
+        if choices is not question:
+            at = (*at, "items")
         codes = [option["const"] for option in choices["oneOf"]]
-        enum = choices["enum"]
-        if len(enum) != len(codes) or any(code not in enum for code in codes):
-            where = (*at, "items", "enum") if choices is not question else (*at, "enum")
-            self.problem(where, "enum must list exactly the options' values", "enum")
+        if len({json.dumps(code) for code in codes}) != len(codes):
+            self.problem((*at, "oneOf"), "two options have the same value", "oneOf")
+        enum = choices.get("enum")
+        if enum is not None and (len(enum) != len(codes) or any(c not in enum for c in codes)):
+            self.problem((*at, "enum"), "enum must list exactly the options' values", "enum")
+
+    def _defaults(self) -> None:
+        """A question's ``default`` (always null) must be a valid answer to it."""
+        envelope = self.document["properties"]
+        payload: dict[str, Any] = {
+            "questionnaire": envelope["questionnaire"]["const"],
+            "version": envelope["version"]["const"],
+            "answers": {item: None for item, q in self.scored.items() if "default" in q},
+        }
+        if "context" in envelope:
+            payload["context"] = {item: None for item, q in self.context.items() if "default" in q}
+        for problem in problems(compile_schema(self.document, self.registry), payload):
+            group, item = problem.path.split("/")[1:3]  # identifiers: nothing to unescape
+            self.problem(
+                ("properties", group, "properties", item, "default"),
+                f"the default null is not a valid answer here: {problem.message}",
+                "default",
+            )
 
     def _references_and_formats(self) -> None:
-        registry = vocabulary_registry().with_resource(
-            self.document["$id"], Resource.from_contents(self.document, DRAFT202012)
-        )
-        resolver = registry.resolver(base_uri=self.document["$id"])
+        resolver = self.registry.resolver(base_uri=self.document["$id"])
         for at, keyword, value in _walk(self.document):
             if keyword == "$ref" and isinstance(value, str):
                 try:
@@ -325,12 +348,15 @@ def build(document: object) -> Questionnaire:
         raise InvalidQuestionnaire(
             [Problem("", f"{describe(document)} is not a questionnaire document", "type")]
         )
-    found = problems(_meta(), document) or tuple(_Checker(document).run())
+    found = problems(_meta(), document)
     if found:
         raise InvalidQuestionnaire(found)
     registry = vocabulary_registry().with_resource(
         document["$id"], Resource.from_contents(document, DRAFT202012)
     )
+    found = tuple(_Checker(document, registry).run())
+    if found:
+        raise InvalidQuestionnaire(found)
     key = document["x-scoring"]
     envelope = document["properties"]
     reverse = frozenset(key.get("reverse", ()))

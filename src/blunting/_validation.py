@@ -118,7 +118,26 @@ def _from_error(error: ValidationError) -> list[Problem]:
             )
             for name in _member_names(error)
         ]
-    return [Problem(path, error.message, keyword)]
+    return [Problem(path, _options_message(error) or error.message, keyword)]
+
+
+def _options_message(error: ValidationError) -> str | None:
+    """A plain message for a value that is none of a question's options.
+
+    jsonschema says "... is not valid under any of the given schemas" when a
+    value matches no branch of a ``oneOf``; for options (every branch a
+    ``const``) naming the options is clearer.
+    """
+    branches = error.validator_value
+    if (
+        error.validator != "oneOf"
+        or not error.context
+        or not isinstance(branches, list)
+        or not all(isinstance(branch, dict) and "const" in branch for branch in branches)
+    ):
+        return None
+    options = ", ".join(describe(branch["const"]) for branch in branches)
+    return f"{describe(error.instance)} is not one of the options ({options})"
 
 
 #: Keywords whose failure only restates another failure at the same place.
