@@ -113,7 +113,7 @@ def _dispatch(payload: object) -> Questionnaire:
     versions = catalogue().get(qid) if isinstance(qid, str) else None
     if "questionnaire" not in payload:
         found.append(
-            Problem("/questionnaire", "'questionnaire' is a required property", "required")
+            Problem("/questionnaire", '"questionnaire" is a required property', "required")
         )
     elif versions is None:
         known = ", ".join(map(describe, catalogue()))
@@ -123,7 +123,7 @@ def _dispatch(payload: object) -> Questionnaire:
             )
         )
     if "version" not in payload:
-        found.append(Problem("/version", "'version' is a required property", "required"))
+        found.append(Problem("/version", '"version" is a required property', "required"))
     elif versions is not None and version not in versions:
         known = ", ".join(map(describe, versions))
         found.append(

@@ -100,13 +100,11 @@ class Questionnaire:
     domains: tuple[Domain, ...] = attrs.field(eq=False)
     #: The lowest and highest answer code of a scored item.
     scale: tuple[int, int] = attrs.field(eq=False)
+    _document: str = attrs.field(repr=False, alias="document")
+    _validator: Validator = attrs.field(repr=False, eq=False, alias="validator")
+    _key: ScoringKey = attrs.field(repr=False, eq=False, alias="key")
     #: Its introduction for the person answering (the recall period is here).
     description: str | None = attrs.field(default=None, eq=False)
-    _document: str = attrs.field(default="{}", repr=False, alias="document")
-    _validator: Validator | None = attrs.field(
-        default=None, repr=False, eq=False, alias="validator"
-    )
-    _key: ScoringKey | None = attrs.field(default=None, repr=False, eq=False, alias="key")
 
     @property
     def schema(self) -> dict[str, Any]:
@@ -116,8 +114,6 @@ class Questionnaire:
 
     def problems(self, payload: object) -> tuple[Problem, ...]:
         """Every problem with ``payload``, most relevant first; empty when it is valid."""
-        if self._validator is None:  # pragma: no cover - only built by _build
-            raise AssertionError("a questionnaire is built by blunting.load")
         return problems(self._validator, payload)
 
     def validate(self, payload: object) -> None:
@@ -129,8 +125,6 @@ class Questionnaire:
     def score(self, payload: object) -> Score:
         """Validate ``payload``, then score it (see docs/scoring.md)."""
         self.validate(payload)
-        if self._key is None:  # pragma: no cover - only built by _build
-            raise AssertionError("a questionnaire is built by blunting.load")
         return self._key.score(payload)  # type: ignore[arg-type]  # validated: an object
 
 
