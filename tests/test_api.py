@@ -140,6 +140,33 @@ def test_bad_answers_raise_invalid_response_and_nothing_else(value: Any) -> None
     assert len(str(raised.value)) < 200
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("x" * 10_000_000, '"xxx'),
+        (list(range(1_000_000)), "an array of 1000000 items is not of type"),
+        ({str(n): n for n in range(100_000)}, "an object of 100000 members is not of type"),
+    ],
+    ids=["10 MB string", "a million items", "100,000 members"],
+)
+def test_large_values_are_described_in_short(value: Any, message: str) -> None:
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        blunting.score(_payload(crying_1=value))
+    (problem,) = raised.value.problems
+    assert problem.path == "/answers/crying_1"
+    assert problem.message.startswith(message)
+    assert len(problem.message) < 200
+
+
+def test_a_long_message_that_does_not_start_with_the_value() -> None:
+    schema = blunting.questionnaire().schema
+    schema["properties"]["respondent"] = {"const": "x" * 1000}
+    q = blunting.load(schema)
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        q.score({**_payload(), "respondent": "y"})
+    assert [p.message for p in raised.value.problems] == ["\"y\" is not valid under 'const'"]
+
+
 def test_unknown_item_ids_are_each_named() -> None:
     with pytest.raises(blunting.InvalidResponse) as raised:
         blunting.score(_payload(crying_9=1, sadness=2))

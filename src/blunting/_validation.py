@@ -118,7 +118,26 @@ def _from_error(error: ValidationError) -> list[Problem]:
             )
             for name in _member_names(error)
         ]
-    return [Problem(path, _options_message(error) or error.message, keyword)]
+    return [Problem(path, _options_message(error) or _short_message(error), keyword)]
+
+
+#: A message longer than this shows its value in short (see ``describe``).
+_LONGEST_MESSAGE = 300
+
+
+def _short_message(error: ValidationError) -> str:
+    """The message of ``error``, with a large value described rather than printed whole.
+
+    jsonschema starts most messages with the ``repr`` of the value, which for a
+    10 MB string is a 10 MB message.
+    """
+    message = error.message
+    if len(message) <= _LONGEST_MESSAGE:
+        return message
+    shown = repr(error.instance)
+    if message.startswith(shown):
+        return describe(error.instance) + message[len(shown) :]
+    return f"{describe(error.instance)} is not valid under {str(error.validator)!r}"
 
 
 def _options_message(error: ValidationError) -> str | None:
