@@ -154,9 +154,12 @@ def _walk(
 class _Checker:
     """The cross-reference rules of the vocabulary (docs/vocabulary.md)."""
 
-    def __init__(self, document: dict[str, Any], registry: SchemaRegistry) -> None:
+    def __init__(
+        self, document: dict[str, Any], registry: SchemaRegistry, validator: Validator
+    ) -> None:
         self.document = document
         self.registry = registry
+        self.validator = validator
         self.found: list[Problem] = []
         properties = document["properties"]
         self.scored: dict[str, Any] = properties["answers"]["properties"]
@@ -301,7 +304,7 @@ class _Checker:
         }
         if "context" in envelope:
             payload["context"] = {item: None for item, q in self.context.items() if "default" in q}
-        for problem in problems(compile_schema(self.document, self.registry), payload):
+        for problem in problems(self.validator, payload):
             group, item = problem.path.split("/")[1:3]  # identifiers: nothing to unescape
             self.problem(
                 ("properties", group, "properties", item, "default"),
@@ -348,7 +351,8 @@ def build(document: object) -> Questionnaire:
     registry = vocabulary_registry().with_resource(
         document["$id"], Resource.from_contents(document, DRAFT202012)
     )
-    found = tuple(_Checker(document, registry).run())
+    validator = compile_schema(document, registry)
+    found = tuple(_Checker(document, registry, validator).run())
     if found:
         raise InvalidQuestionnaire(found)
     key = document["x-scoring"]
@@ -392,7 +396,7 @@ def build(document: object) -> Questionnaire:
         scale=(key["scale"]["minimum"], key["scale"]["maximum"]),
         description=document.get("description"),
         document=json.dumps(document, ensure_ascii=False, separators=(",", ":")),
-        validator=compile_schema(document, registry),
+        validator=validator,
         key=ScoringKey(
             questionnaire=qid,
             version=version,
