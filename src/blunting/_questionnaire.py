@@ -15,12 +15,11 @@ from blunting._errors import InvalidQuestionnaire, InvalidResponse, Problem
 from blunting._json import describe
 from blunting._resources import shipped, vocabulary_registry
 from blunting._scoring import DomainKey, Score, ScoringKey
-from blunting._validation import compile_schema, format_checks, pointer, problems
+from blunting._validation import CHECKED_FORMATS, Compiled, pointer, problems
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
-    from jsonschema.protocols import Validator
     from referencing.jsonschema import SchemaRegistry
 
 
@@ -101,7 +100,7 @@ class Questionnaire:
     #: The lowest and highest answer code of a scored item.
     scale: tuple[int, int] = attrs.field(eq=False)
     _document: str = attrs.field(repr=False, alias="document")
-    _validator: Validator = attrs.field(repr=False, eq=False, alias="validator")
+    _validator: Compiled = attrs.field(repr=False, eq=False, alias="validator")
     _key: ScoringKey = attrs.field(repr=False, eq=False, alias="key")
     #: Its introduction for the person answering (the recall period is here).
     description: str | None = attrs.field(default=None, eq=False)
@@ -155,7 +154,7 @@ class _Checker:
     """The cross-reference rules of the vocabulary (docs/vocabulary.md)."""
 
     def __init__(
-        self, document: dict[str, Any], registry: SchemaRegistry, validator: Validator
+        self, document: dict[str, Any], registry: SchemaRegistry, validator: Compiled
     ) -> None:
         self.document = document
         self.registry = registry
@@ -324,7 +323,7 @@ class _Checker:
                         f"{describe(value)} does not resolve here (nothing is fetched)",
                         "$ref",
                     )
-            elif keyword == "format" and isinstance(value, str) and value not in format_checks():
+            elif keyword == "format" and isinstance(value, str) and value not in CHECKED_FORMATS:
                 self.problem(
                     (*at, keyword), f"format {describe(value)} would not be checked", "format"
                 )
@@ -335,8 +334,8 @@ def _is_int(value: object) -> bool:
 
 
 @functools.cache
-def _meta() -> Validator:
-    return compile_schema(shipped("vocabulary/1/meta.json"), vocabulary_registry())
+def _meta() -> Compiled:
+    return Compiled(shipped("vocabulary/1/meta.json"), vocabulary_registry())
 
 
 def build(document: object) -> Questionnaire:
@@ -351,7 +350,7 @@ def build(document: object) -> Questionnaire:
     registry = vocabulary_registry().with_resource(
         document["$id"], Resource.from_contents(document, DRAFT202012)
     )
-    validator = compile_schema(document, registry)
+    validator = Compiled(document, registry)
     found = tuple(_Checker(document, registry, validator).run())
     if found:
         raise InvalidQuestionnaire(found)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from jsonschema.exceptions import best_match
@@ -39,7 +38,7 @@ def _guarded(keyword: str, check: _Keyword) -> _Keyword:
 
 
 #: Draft 2020-12, with every keyword guarded as above; verdicts are unchanged.
-_Validator: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
+_Guarded: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,
     validators={
         name: _guarded(name, check) for name, check in Draft202012Validator.VALIDATORS.items()
@@ -68,15 +67,33 @@ def _formats() -> FormatChecker:
 
 
 _FORMATS = _formats()
+#: The formats that are really checked.
+CHECKED_FORMATS = frozenset(_FORMATS.checkers)
 
 
-def compile_schema(schema: Mapping[str, Any], registry: SchemaRegistry) -> Validator:
-    """A validator for ``schema`` that checks formats and never fetches a ``$ref``."""
-    return _Validator(
-        schema,
-        registry=registry,
-        format_checker=_FORMATS,
-    )
+class _Errors(Protocol):
+    def iter_errors(self, instance: Any) -> Iterator[ValidationError]: ...
+
+
+class Compiled:
+    """A schema ready to check instances: formats checked, no ``$ref`` ever fetched.
+
+    jsonschema's own validator does the work. Only when it fails to write a
+    message (see ``_guarded``) is the instance checked again with every keyword
+    guarded, so that rare case costs nothing on the usual path.
+    """
+
+    def __init__(self, schema: Mapping[str, Any], registry: SchemaRegistry) -> None:
+        self._plain = Draft202012Validator(schema, registry=registry, format_checker=_FORMATS)
+        self._guarded = _Guarded(schema, registry=registry, format_checker=_FORMATS)
+
+    def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
+        """Every error jsonschema finds in ``instance``."""
+        try:
+            errors = list(self._plain.iter_errors(instance))
+        except (ValueError, RecursionError):
+            errors = list(self._guarded.iter_errors(instance))
+        return iter(errors)
 
 
 def pointer(parts: Iterable[object]) -> str:
@@ -163,7 +180,7 @@ def _options_message(error: ValidationError) -> str | None:
 _SUMMARIES = frozenset({"oneOf", "anyOf", "allOf", "if", "then", "else", "not", "$ref"})
 
 
-def problems(validator: Validator, instance: object) -> tuple[Problem, ...]:
+def problems(validator: _Errors, instance: object) -> tuple[Problem, ...]:
     """Every problem the schema finds in ``instance``, the most relevant first.
 
     A missing or unexpected member gets a problem at its own pointer. At one
@@ -172,7 +189,7 @@ def problems(validator: Validator, instance: object) -> tuple[Problem, ...]:
     when nothing more specific failed there.
     """
     try:
-        errors = list(validator.iter_errors(instance))  # type: ignore[arg-type]
+        errors = list(validator.iter_errors(instance))
     except RecursionError:
         return (Problem("", "the payload is nested too deeply to check", "maxDepth"),)
     if not errors:
@@ -194,9 +211,3 @@ def problems(validator: Validator, instance: object) -> tuple[Problem, ...]:
 
     kept = [problem for problem in found if not redundant(problem)]
     return tuple(kept) if kept else tuple(found)
-
-
-@functools.cache
-def format_checks() -> frozenset[str]:
-    """The formats that are really checked."""
-    return frozenset(_FORMATS.checkers)
