@@ -123,7 +123,8 @@ class Questionnaire:
 
     def score(self, payload: object) -> Score:
         """Validate ``payload``, then score it (see docs/scoring.md)."""
-        self.validate(payload)
+        if self._validator.verdict(payload) is not True:
+            self.validate(payload)
         return self._key.score(payload)  # type: ignore[arg-type]  # validated: an object
 
 

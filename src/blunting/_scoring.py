@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
+from blunting._codegen import define
 from blunting._version import __version__
 
 SCORED: Final = "scored"
@@ -60,11 +61,43 @@ def _thaw(value: Any) -> Any:
 
 
 def _freeze(value: Any) -> Any:
-    if isinstance(value, dict):
+    """An immutable copy of a JSON value: arrays as tuples, objects as read-only mappings."""
+    if isinstance(value, (list, tuple)):
+        frozen = tuple(value)
+        if _SCALARS.issuperset(map(type, frozen)):
+            return frozen
+        return tuple(map(_freeze, frozen))
+    if isinstance(value, Mapping):
         return MappingProxyType({key: _freeze(item) for key, item in value.items()})
-    if isinstance(value, list):
-        return tuple(_freeze(item) for item in value)
     return value
+
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+#: The types of JSON values that are immutable already.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _differences(
+    split: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...],
+) -> Callable[[Mapping[str, Any]], tuple[float, ...]]:
+    """A function: per domain, forward-keyed answers summed less reverse-keyed ones.
+
+    Generated as one expression per domain (``0 + a[k0] + a[k1] - a[k2]``),
+    the item ids passed in as names.
+    """
+    namespace: dict[str, Any] = {}
+    terms = []
+    for forward, reverse in split:
+        expression = "0"
+        for sign, items in (("+", forward), ("-", reverse)):
+            for item in items:
+                name = f"k{len(namespace)}"
+                namespace[name] = item
+                expression += f" {sign} a[{name}]"
+        terms.append(expression)
+    return define(  # type: ignore[no-any-return]
+        f"def differences(a):\n    return ({', '.join(terms)},)\n", namespace, "differences"
+    )
 
 
 @attrs.frozen
@@ -110,6 +143,29 @@ class Score:
         }
 
 
+def _constructor(cls: type[Any]) -> Callable[..., Any]:
+    """A faster ``cls(*fields)`` for a frozen, slotted attrs class with plain fields.
+
+    attrs' ``__init__`` sets each field through ``object.__setattr__``, which
+    looks the slot up by name; this sets the slots directly. The class must
+    have no validators, converters or ``__attrs_post_init__``.
+    """
+    fields = attrs.fields(cls)
+    if any(f.validator or f.converter for f in fields) or hasattr(cls, "__attrs_post_init__"):
+        raise TypeError(f"{cls.__name__} has more to do than set its fields")
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    arguments = [f"a{index}" for index in range(len(fields))]
+    lines = [f"def make({', '.join(arguments)}):", "    self = new(cls)"]
+    for index, field in enumerate(fields):
+        namespace[f"s{index}"] = cls.__dict__[field.name].__set__
+        lines.append(f"    s{index}(self, a{index})")
+    lines.append("    return self")
+    return define("\n".join(lines) + "\n", namespace, "make")  # type: ignore[no-any-return]
+
+
+_new_score = _constructor(Score)
+
+
 @attrs.frozen
 class DomainKey:
     """How one domain is scored."""
@@ -118,6 +174,14 @@ class DomainKey:
     #: ``(item id, reverse-keyed)`` for each item, in order.
     items: tuple[tuple[str, bool], ...]
     min_answered: int
+
+
+#: How many distinct answer patterns a scoring key remembers the results of.
+#: Results depend only on each domain's sum and count of answers, so a few
+#: thousand patterns cover most data; past this many the memory starts over.
+_REMEMBERED = 1 << 14
+
+_Results = tuple[Mapping[str, DomainScore], DomainScore]
 
 
 @attrs.frozen
@@ -130,21 +194,107 @@ class ScoringKey:
     maximum: int
     domains: tuple[DomainKey, ...]
     impact: str | None
+    #: Per domain, its forward-keyed and its reverse-keyed item ids.
+    _split: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+    #: For answers to every item: per domain, the sum of the forward-keyed
+    #: answers less the sum of the reverse-keyed ones. Raises ``KeyError``
+    #: for a missing answer and ``TypeError`` for a null one.
+    _complete: Callable[[Mapping[str, Any]], tuple[float, ...]] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+    #: Results by the tuple of each domain's (sum, answered): see ``_REMEMBERED``.
+    _remembered: dict[tuple[float, ...], _Results] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
+
+    def __attrs_post_init__(self) -> None:
+        split = tuple(
+            (
+                tuple(item for item, reverse in domain.items if not reverse),
+                tuple(item for item, reverse in domain.items if reverse),
+            )
+            for domain in self.domains
+        )
+        object.__setattr__(self, "_split", split)
+        object.__setattr__(self, "_complete", _differences(split))
 
     def score(self, payload: Mapping[str, Any]) -> Score:
-        """Score a payload that the questionnaire's schema has accepted."""
+        """Score a payload that the questionnaire's schema has accepted.
+
+        Valid answers are integers or integral floats (``3.0``) on the scale,
+        or null; sums of such values are exact.
+        """
         answers: Mapping[str, Any] = payload["answers"]
+        flip = self.minimum + self.maximum
+        try:
+            pattern = self._complete(answers)
+        except (KeyError, TypeError):  # an answer missing or null
+            pattern = self._sums(answers, flip)
+        results = self._remembered.get(pattern)
+        if results is None:
+            results = self._results(pattern)
+        context = payload.get("context")
+        impact = None
+        if context:
+            if self.impact is not None:
+                impact = context.get(self.impact)
+                if impact is not None:
+                    impact = int(impact)
+            copy = dict(context)
+            copy.pop(self.impact, None)
+            for key, value in copy.items():
+                if type(value) not in _SCALARS:
+                    # valid arrays hold option values only: scalars (meta-schema)
+                    copy[key] = tuple(value) if type(value) is list else _freeze(value)
+            context = MappingProxyType(copy)
+        else:
+            context = _EMPTY
+        score: Score = _new_score(
+            self.questionnaire,
+            self.version,
+            results[0],
+            results[1],
+            impact,
+            context,
+            payload.get("respondent"),
+            payload.get("completed"),
+            __version__,
+        )
+        return score
+
+    def _sums(self, answers: Mapping[str, Any], flip: int) -> tuple[float, ...]:
+        """Each domain's sum and count of answers, when some are missing or null."""
+        sums: list[float] = []
+        for forward, reverse in self._split:
+            total = answered = 0
+            for item in forward:
+                value = answers.get(item)
+                if value is not None:
+                    total += value
+                    answered += 1
+            for item in reverse:
+                value = answers.get(item)
+                if value is not None:
+                    total += flip - value
+                    answered += 1
+            sums += (total, answered)
+        return tuple(sums)
+
+    def _results(self, pattern: tuple[float, ...]) -> _Results:
+        """The results for one answer pattern (rules 1-6 of docs/scoring.md), remembered."""
         results: dict[str, DomainScore] = {}
         raws: list[Fraction] = []
-        for domain in self.domains:
-            answered = total = 0
-            for item, reverse in domain.items:
-                answer = answers.get(item)
-                if answer is not None:
-                    value = int(answer)
-                    total += self.minimum + self.maximum - value if reverse else value
-                    answered += 1
+        complete = len(pattern) == len(self.domains)  # see _complete, else _sums
+        for index, domain in enumerate(self.domains):
             items = len(domain.items)
+            if complete:
+                reversed_items = len(self._split[index][1])
+                total = int(pattern[index]) + reversed_items * (self.minimum + self.maximum)
+                answered = items
+            else:
+                total, answered = int(pattern[2 * index]), int(pattern[2 * index + 1])
             if answered < domain.min_answered:
                 results[domain.id] = _unscored(answered, items, INSUFFICIENT_ANSWERS)
                 continue
@@ -163,18 +313,10 @@ class ScoringKey:
             )
         else:
             overall = _unscored(answered_count, item_count, UNSCORABLE_DOMAINS)
-        context = dict(payload.get("context", {}))
-        impact = context.pop(self.impact, None) if self.impact is not None else None
-        return Score(
-            questionnaire=self.questionnaire,
-            version=self.version,
-            domains=MappingProxyType(results),
-            total=overall,
-            impact=None if impact is None else int(impact),
-            context=_freeze(context),
-            respondent=payload.get("respondent"),
-            completed=payload.get("completed"),
-        )
+        if len(self._remembered) >= _REMEMBERED:
+            self._remembered.clear()
+        found = self._remembered[pattern] = (MappingProxyType(results), overall)
+        return found
 
     def _scored(
         self, raw: Fraction, mean: Fraction, answered: int, items: int, *, prorated: bool

@@ -10,6 +10,8 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from jsonschema.exceptions import best_match
 
 from blunting._errors import Problem
+from blunting._fast import Verdict, compile_checker
+from blunting._formats import is_date_time
 from blunting._json import describe
 
 if TYPE_CHECKING:
@@ -47,22 +49,14 @@ _Guarded: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
 
 
 def _formats() -> FormatChecker:
-    """Draft 2020-12's format checks, with ``date-time`` made exact.
+    """Draft 2020-12's format checks, with ``date-time`` our own (see ``_formats``).
 
-    jsonschema checks ``date-time`` with rfc3339-validator, whose pattern ends
-    in ``$`` and so also accepts a trailing newline; RFC 3339 does not.
+    jsonschema checks ``date-time`` only when rfc3339-validator is installed,
+    and its pattern ends in ``$``, which also accepts a trailing newline.
     """
     checker = FormatChecker()
     checker.checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
-    if "date-time" in checker.checkers:  # pragma: no branch - rfc3339-validator is a dependency
-        loose, raises = checker.checkers["date-time"]
-
-        def date_time(instance: object) -> bool:
-            if isinstance(instance, str) and instance.endswith("\n"):
-                return False
-            return bool(loose(instance))
-
-        checker.checkers["date-time"] = (date_time, raises)
+    checker.checkers["date-time"] = (is_date_time, ())
     return checker
 
 
@@ -72,20 +66,29 @@ CHECKED_FORMATS = frozenset(_FORMATS.checkers)
 
 
 class _Errors(Protocol):
+    def verdict(self, instance: object) -> Verdict: ...
     def iter_errors(self, instance: Any) -> Iterator[ValidationError]: ...
 
 
 class Compiled:
     """A schema ready to check instances: formats checked, no ``$ref`` ever fetched.
 
-    jsonschema's own validator does the work. Only when it fails to write a
-    message (see ``_guarded``) is the instance checked again with every keyword
-    guarded, so that rare case costs nothing on the usual path.
+    ``verdict`` is a checker compiled from the schema (see ``_fast``): it gives
+    jsonschema's verdict at a fraction of the cost, or none when it cannot be
+    sure. jsonschema's own validator finds the errors. Only when it fails to
+    write a message (see ``_guarded``) is the instance checked again with every
+    keyword guarded, so that rare case costs nothing on the usual path.
     """
 
     def __init__(self, schema: Mapping[str, Any], registry: SchemaRegistry) -> None:
         self._plain = Draft202012Validator(schema, registry=registry, format_checker=_FORMATS)
         self._guarded = _Guarded(schema, registry=registry, format_checker=_FORMATS)
+        self.verdict: Callable[[object], Verdict] = compile_checker(
+            schema,
+            registry.resolver(base_uri=schema.get("$id", "")),
+            Draft202012Validator.VALIDATORS,
+            _FORMATS.checkers,
+        )
 
     def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
         """Every error jsonschema finds in ``instance``."""
@@ -188,6 +191,8 @@ def problems(validator: _Errors, instance: object) -> tuple[Problem, ...]:
     same thing again), and a combining keyword (``oneOf``, ...) is reported only
     when nothing more specific failed there.
     """
+    if validator.verdict(instance) is True:
+        return ()
     try:
         errors = list(validator.iter_errors(instance))
     except RecursionError:
