@@ -9,13 +9,19 @@ from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).parent.parent
 
-# "ci": quick and repeatable. "dev": the default, random. "thorough": a long
-# local run, e.g. HYPOTHESIS_PROFILE=thorough pytest -m slow.
+# "ci": quick and repeatable. "dev": the default, random. "thorough" and
+# "exhaustive": long local runs (README.md, "Running the tests").
 settings.register_profile("ci", max_examples=150, derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(
     "thorough",
     max_examples=20_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "exhaustive",
+    max_examples=100_000,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

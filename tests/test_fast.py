@@ -1,0 +1,397 @@
+"""The compiled checker gives jsonschema's verdict, or none.
+
+Differential tests: jsonschema (with the library's format checker) is the
+authority. The compiled checker may leave a value undecided (``None``), but
+when it decides, it must agree; and every valid payload of a questionnaire
+must be decided (that is what makes scoring fast).
+
+Examples per test: a few hundred in CI; ``HYPOTHESIS_PROFILE=exhaustive``
+runs 100,000 (see README.md).
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+import math
+import sys
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+from rfc3339_validator import validate_rfc3339
+
+import blunting
+from blunting._fast import compile_checker
+from blunting._formats import is_date_time
+from blunting._resources import vocabulary_registry
+from blunting._validation import _FORMATS
+from conftest import ROOT
+from strategies import NOT_A_DATE_TIME, payloads
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+#: Examples per differential test: at least a few hundred, more under a longer profile.
+EXAMPLES = max(500, settings.default.max_examples)
+
+QUESTIONNAIRES = {
+    "builtin": blunting.questionnaire(),
+    "mini": blunting.load(ROOT / "tests" / "data" / "mini.json"),
+}
+
+
+def authority(schema: dict[str, Any]) -> Draft202012Validator:
+    """jsonschema's validator for ``schema``, as the library configures it."""
+    registry = vocabulary_registry()
+    if "$id" in schema:
+        registry = registry.with_resource(
+            schema["$id"], Resource.from_contents(schema, DRAFT202012)
+        )
+    return Draft202012Validator(schema, registry=registry, format_checker=_FORMATS)
+
+
+def compiled(schema: dict[str, Any]) -> Callable[[object], bool | None]:
+    registry: Registry[Any] = Registry().with_resource(
+        schema.get("$id", ""), Resource.from_contents(schema, DRAFT202012)
+    )
+    return compile_checker(
+        schema,
+        registry.resolver(base_uri=schema.get("$id", "")),
+        Draft202012Validator.VALIDATORS,
+        _FORMATS.checkers,
+    )
+
+
+#: Values that test the edges of JSON Schema's types and of Python's equality.
+HOSTILE: list[Any] = [
+    True,
+    False,
+    None,
+    0,
+    1,
+    4,
+    5,
+    -1,
+    3.0,
+    -0.0,
+    0.0,
+    4.0,
+    2.5,
+    1e308,
+    -1e308,
+    2**64,
+    -(2**64),
+    10**30,
+    math.nan,
+    math.inf,
+    -math.inf,
+    "",
+    "3",
+    "yes",
+    "ssri",
+    "none",
+    "unknown",
+    "blunting",
+    "1.0.0",
+    "x" * 129,
+    [],
+    [None],
+    [True],
+    [1],
+    ["ssri"],
+    ["ssri", "ssri"],
+    ["none", "ssri"],
+    ["unknown", "none"],
+    ["ssri", "snri"],
+    [["ssri"]],
+    {},
+    {"crying_1": 1},
+    {"value": 1},
+    *NOT_A_DATE_TIME,
+    "2024-02-29T10:00:00Z",
+    "2026-03-01t10:00:00z",
+    "2026-03-01T10:00:00.5+05:30",
+]
+
+
+def _paths(value: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside a payload, the payload itself included."""
+    found = [at]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*at, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*at, index))
+    return found
+
+
+def _container(payload: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        payload = payload[part]
+    return payload
+
+
+@st.composite
+def mutated(draw: st.DrawFn, q: blunting.Questionnaire) -> Any:
+    """A valid payload, then one to three changes: values replaced, members removed or added."""
+    payload = copy.deepcopy(draw(payloads(q)))
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(_paths(payload)))
+        change = draw(st.sampled_from(["replace", "remove", "add"]))
+        value = copy.deepcopy(draw(st.sampled_from(HOSTILE)))  # HOSTILE stays as it is
+        if not path:
+            payload = value if change == "replace" else payload
+            continue
+        parent = _container(payload, path[:-1])
+        if change == "replace":
+            parent[path[-1]] = value
+        elif change == "remove":
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            name = draw(st.sampled_from(["crying_1", "impact", "extra", "answers", "positive_9"]))
+            parent[name] = value
+        else:
+            parent.append(value)
+        if not isinstance(payload, (dict, list)):
+            break
+    return payload
+
+
+@pytest.mark.parametrize("name", QUESTIONNAIRES)
+@settings(max_examples=EXAMPLES)
+@given(data=st.data())
+def test_the_compiled_verdict_is_jsonschemas(name: str, data: st.DataObject) -> None:
+    q = QUESTIONNAIRES[name]
+    payload = data.draw(mutated(q))
+    expected = authority(q.schema).is_valid(payload)
+    fast = q._validator.verdict(payload)  # noqa: SLF001 - the checker under test
+    assert fast in (None, expected)
+    assert (q.problems(payload) == ()) is expected
+
+
+@pytest.mark.parametrize("name", QUESTIONNAIRES)
+@settings(max_examples=EXAMPLES)
+@given(data=st.data())
+def test_every_valid_payload_is_decided_without_jsonschema(
+    name: str, data: st.DataObject
+) -> None:
+    q = QUESTIONNAIRES[name]
+    payload = data.draw(payloads(q))
+    assert q._validator.verdict(payload) is True  # noqa: SLF001 - the checker under test
+
+
+class Answer(enum.IntEnum):
+    SOME = 2
+
+
+@pytest.mark.parametrize(
+    ("answer", "valid", "decided"),
+    [
+        (2, True, True),
+        (2.0, True, True),  # JSON Schema: 2.0 is an integer, and equals the option 2
+        (-0.0, True, True),  # equals 0
+        (True, False, True),  # true is not 1
+        (2**64, False, True),
+        (1e308, False, True),
+        (math.nan, False, True),
+        ("2", False, True),
+        (Answer.SOME, True, False),  # not a JSON type: left to jsonschema, which accepts it
+        ((2,), False, False),
+    ],
+)
+def test_answers_at_the_edges(answer: object, valid: bool, decided: bool) -> None:  # noqa: FBT001
+    q = blunting.questionnaire()
+    payload = {"questionnaire": q.id, "version": q.version, "answers": {"crying_1": answer}}
+    assert authority(q.schema).is_valid(payload) is valid
+    assert q._validator.verdict(payload) is (valid if decided else None)  # noqa: SLF001
+    assert (q.problems(payload) == ()) is valid
+
+
+# -- any schema: the compiler against jsonschema -------------------------------
+
+NAMES = ["a", "b", "c"]
+PATTERNS = ["^a", "b$", "^[a-c]*$", r"\d", "a|b"]
+
+
+def json_values() -> st.SearchStrategy[Any]:
+    scalars = (
+        st.none()
+        | st.booleans()
+        | st.integers(-3, 3)
+        | st.sampled_from([2**64, 1.0, -0.0, 0.5, 1e308, math.nan, math.inf])
+        | st.text(alphabet="abc1", max_size=3)
+        | st.sampled_from(NAMES)
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from([*NAMES, "d"]), inner, max_size=3),
+        max_leaves=8,
+    )
+
+
+def _scalar_consts() -> st.SearchStrategy[Any]:
+    return st.none() | st.booleans() | st.integers(-2, 2) | st.sampled_from([1.0, "a", "b"])
+
+
+def schemas() -> st.SearchStrategy[Any]:
+    types = st.sampled_from(["null", "boolean", "integer", "number", "string", "array", "object"])
+    leaf: st.SearchStrategy[Any] = st.booleans() | st.fixed_dictionaries(
+        {},
+        optional={
+            "type": types | st.lists(types, min_size=1, max_size=3, unique=True),
+            "const": _scalar_consts() | st.just([1, "a"]),
+            "enum": st.lists(_scalar_consts(), min_size=1, max_size=4),
+            "minimum": st.integers(-2, 2) | st.just(0.5),
+            "maximum": st.integers(-2, 2),
+            "exclusiveMinimum": st.integers(-2, 2),
+            "exclusiveMaximum": st.just(1.5),
+            "minLength": st.integers(0, 2),
+            "maxLength": st.integers(0, 2),
+            "pattern": st.sampled_from(PATTERNS),
+            "format": st.sampled_from(["date-time", "no-such-format"]),
+            "minItems": st.integers(0, 2),
+            "maxItems": st.integers(0, 2),
+            "uniqueItems": st.booleans(),
+            "required": st.lists(st.sampled_from(NAMES), max_size=2, unique=True),
+            "minProperties": st.integers(0, 2),
+            "maxProperties": st.integers(0, 2),
+            "multipleOf": st.just(2),  # not compiled: the checker must leave it undecided
+            "title": st.just("an annotation"),
+        },
+    )
+
+    def nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        return st.fixed_dictionaries(
+            {},
+            optional={
+                "type": types,
+                "properties": st.dictionaries(st.sampled_from(NAMES), inner, max_size=3),
+                "additionalProperties": inner,
+                "required": st.lists(st.sampled_from(NAMES), max_size=2, unique=True),
+                "items": inner,
+                "contains": inner,
+                "minContains": st.integers(0, 2),
+                "maxContains": st.integers(0, 2),
+                "uniqueItems": st.booleans(),
+                "allOf": st.lists(inner, min_size=1, max_size=2),
+                "anyOf": st.lists(inner, min_size=1, max_size=3),
+                "oneOf": st.lists(inner, min_size=1, max_size=3),
+                "not": inner,
+                "if": inner,
+                "then": inner,
+                "else": inner,
+                "$ref": st.sampled_from(["#/$defs/d", "#"]),
+                "prefixItems": st.lists(inner, max_size=1),  # not compiled
+            },
+        )
+
+    return st.recursive(leaf, nested, max_leaves=6)
+
+
+@settings(max_examples=EXAMPLES)
+@given(schema=schemas(), definition=schemas(), instances=st.lists(json_values(), max_size=4))
+def test_any_schema_compiles_to_jsonschemas_verdict(
+    schema: Any, definition: Any, instances: list[Any]
+) -> None:
+    document = {"$defs": {"d": definition}}
+    if isinstance(schema, dict):
+        document.update(schema)
+    elif schema is False:
+        document["not"] = {}
+    checker = compiled(document)
+    validator = authority(document)
+    for instance in instances:
+        try:
+            expected = validator.is_valid(instance)
+        except BaseException as error:  # a "$ref": "#" loop without a way out
+            # jsonschema runs out of stack: a RecursionError, or a panic of
+            # referencing's Rust core (not an Exception) while it unwinds.
+            if not isinstance(error, RecursionError) and type(error).__name__ != "PanicException":
+                raise
+            continue
+        assert checker(instance) in (None, expected), instance
+
+
+def test_a_keyword_the_compiler_lacks_leaves_the_verdict_to_jsonschema() -> None:
+    checker = compiled({"type": "integer", "multipleOf": 2})
+    assert checker(3) is None
+    assert checker("3") is None  # the whole schema object is left undecided
+
+
+def test_values_of_no_json_type_are_left_to_jsonschema() -> None:
+    checker = compiled({"type": "array"})
+    assert checker([1]) is True
+    assert checker((1,)) is None
+    assert checker({1}) is None
+
+
+def test_recursion_deeper_than_python_allows_is_left_to_jsonschema() -> None:
+    checker = compiled({"items": {"$ref": "#"}})
+    deep: list[Any] = []
+    for _ in range(sys.getrecursionlimit() * 2):
+        deep = [deep]
+    assert checker(deep) is None
+    assert checker([[[]]]) is True
+
+
+# -- date-time -------------------------------------------------------------------
+
+
+def rfc3339(text: str) -> bool:
+    """jsonschema's own date-time check, less the trailing newline it let through."""
+    return validate_rfc3339(text.upper()) and not text.endswith("\n")
+
+
+def date_time_texts() -> st.SearchStrategy[str]:
+    digit = st.sampled_from("0123456789")
+    part = st.one_of(
+        st.sampled_from(["2026", "2024", "1900", "0000", "9999", "20٢6"]),
+        st.sampled_from(["-", "T", "t", "Z", "z", ":", ".", "+", " ", "\n", "ſ", "ı"]),
+        st.sampled_from(["02-29", "02-30", "04-31", "12-31", "13-01", "00-10", "01-00"]),
+        st.sampled_from(["24:00:00", "23:59:60", "10:00:00", "00:00:00"]),
+        st.sampled_from(["+05:30", "-00:00", "+24:00", "Z", "z"]),
+        st.lists(digit, min_size=1, max_size=3).map("".join),
+    )
+    return st.lists(part, max_size=12).map("".join) | st.text(max_size=30)
+
+
+@settings(max_examples=EXAMPLES)
+@given(text=date_time_texts())
+def test_date_time_is_rfc3339_validators_verdict(text: str) -> None:
+    assert is_date_time(text) is rfc3339(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2024-02-29T10:00:00Z", "2026-03-01t10:00:00z", "2026-03-01T10:00:00.123456-07:00"],
+)
+def test_date_times_that_exist(text: str) -> None:
+    assert is_date_time(text) is rfc3339(text) is True
+
+
+@pytest.mark.parametrize("text", NOT_A_DATE_TIME)
+def test_not_date_times(text: str) -> None:
+    assert is_date_time(text) is rfc3339(text) is False
+
+
+def test_only_t_and_z_upper_case_into_a_date_time_character() -> None:
+    """Why the date-time pattern may take ``[Tt]`` and ``[Zz]`` instead of upper-casing."""
+    alphabet = set("0123456789-:.+TZ")
+    found = [
+        character
+        for character in map(chr, range(sys.maxunicode + 1))
+        if character not in alphabet and set(character.upper()) <= alphabet
+    ]
+    assert found == ["t", "z"]
+
+
+def test_date_time_passes_non_strings_as_json_schema_says() -> None:
+    assert is_date_time(20260301) is True
+    assert is_date_time(None) is True
