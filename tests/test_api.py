@@ -24,15 +24,18 @@ def test_public_surface() -> None:
             "InvalidQuestionnaire",
             "InvalidResponse",
             "Item",
+            "MAX_TEXT_BYTES",
             "Option",
             "Problem",
             "Questionnaire",
+            "Rejection",
             "Score",
             "UnknownQuestionnaire",
             "__version__",
             "load",
             "questionnaire",
             "score",
+            "score_stream",
             "validate",
         ]
     )

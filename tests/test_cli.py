@@ -55,6 +55,7 @@ def test_a_rejected_line_in_the_middle_of_a_jsonl_file(tmp_path: Path) -> None:
     assert len(done.stdout.splitlines()) == 2
     assert done.stderr.splitlines() == [
         f"{path}:2: /answers/crying_1: 9 is greater than the maximum of 4",
+        f"{path}:3: (root): no JSON value: the text is blank",
         (
             f"{path}:4: (root): not valid JSON: Expecting property name enclosed in double quotes "
             "at line 1 column 2"

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from rfc3339_validator import validate_rfc3339
+from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
 
 import blunting
 from blunting._fast import compile_checker
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 #: Examples per differential test: at least a few hundred, more under a longer profile.
-EXAMPLES = max(500, settings.default.max_examples)
+EXAMPLES = max(500, settings().max_examples)
 
 QUESTIONNAIRES = {
     "builtin": blunting.questionnaire(),
@@ -178,9 +178,7 @@ def test_the_compiled_verdict_is_jsonschemas(name: str, data: st.DataObject) -> 
 @pytest.mark.parametrize("name", QUESTIONNAIRES)
 @settings(max_examples=EXAMPLES)
 @given(data=st.data())
-def test_every_valid_payload_is_decided_without_jsonschema(
-    name: str, data: st.DataObject
-) -> None:
+def test_every_valid_payload_is_decided_without_jsonschema(name: str, data: st.DataObject) -> None:
     q = QUESTIONNAIRES[name]
     payload = data.draw(payloads(q))
     assert q._validator.verdict(payload) is True  # noqa: SLF001 - the checker under test
@@ -230,8 +228,10 @@ def json_values() -> st.SearchStrategy[Any]:
     )
     return st.recursive(
         scalars,
-        lambda inner: st.lists(inner, max_size=3)
-        | st.dictionaries(st.sampled_from([*NAMES, "d"]), inner, max_size=3),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(st.sampled_from([*NAMES, "d"]), inner, max_size=3)
+        ),
         max_leaves=8,
     )
 
@@ -353,7 +353,7 @@ def date_time_texts() -> st.SearchStrategy[str]:
     digit = st.sampled_from("0123456789")
     part = st.one_of(
         st.sampled_from(["2026", "2024", "1900", "0000", "9999", "20٢6"]),
-        st.sampled_from(["-", "T", "t", "Z", "z", ":", ".", "+", " ", "\n", "ſ", "ı"]),
+        st.sampled_from(["-", "T", "t", "Z", "z", ":", ".", "+", " ", "\n", "\u017f", "\u0131"]),
         st.sampled_from(["02-29", "02-30", "04-31", "12-31", "13-01", "00-10", "01-00"]),
         st.sampled_from(["24:00:00", "23:59:60", "10:00:00", "00:00:00"]),
         st.sampled_from(["+05:30", "-00:00", "+24:00", "Z", "z"]),

@@ -11,11 +11,14 @@ from blunting._errors import (
     Problem,
     UnknownQuestionnaire,
 )
+from blunting._json import MAX_TEXT_BYTES
 from blunting._questionnaire import Domain, Item, Option, Questionnaire
 from blunting._scoring import DomainScore, Score
+from blunting._stream import Rejection, score_stream
 from blunting._version import __version__
 
 __all__ = [
+    "MAX_TEXT_BYTES",
     "BluntingError",
     "Domain",
     "DomainScore",
@@ -25,11 +28,13 @@ __all__ = [
     "Option",
     "Problem",
     "Questionnaire",
+    "Rejection",
     "Score",
     "UnknownQuestionnaire",
     "__version__",
     "load",
     "questionnaire",
     "score",
+    "score_stream",
     "validate",
 ]

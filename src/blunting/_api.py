@@ -10,16 +10,25 @@ from typing import TYPE_CHECKING, Any
 
 from blunting._errors import InvalidQuestionnaire, InvalidResponse, Problem, UnknownQuestionnaire
 from blunting._json import JSONTextError, describe, loads
-from blunting._questionnaire import Questionnaire, build
 from blunting._resources import BASE_URI, builtin_path, catalogue, shipped
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from blunting._questionnaire import Questionnaire
     from blunting._scoring import Score
 
 #: The built-in questionnaire that :func:`questionnaire` gives by default.
 DEFAULT_QUESTIONNAIRE = "blunting"
 
 _URI_SCHEMES = ("http://", "https://", "urn:", "tag:", "file:")
+
+
+def build(document: object) -> Questionnaire:
+    """Check a parsed questionnaire document and build its :class:`Questionnaire`."""
+    from blunting._building import build  # noqa: PLC0415 - loads jsonschema, when first needed
+
+    return build(document)
 
 
 @functools.cache
@@ -103,8 +112,18 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Questionnaire:
     )
 
 
+#: Built-in questionnaires by (id, version), once asked for: the quick way in.
+_NAMED: dict[tuple[str, str], Questionnaire] = {}
+
+
 def _dispatch(payload: object) -> Questionnaire:
     """The built-in questionnaire a payload names, or every reason it names none."""
+    if type(payload) is dict:
+        qid, version = payload.get("questionnaire"), payload.get("version")
+        if type(qid) is str and type(version) is str:
+            named = _NAMED.get((qid, version))
+            if named is not None:
+                return named
     if not isinstance(payload, dict):
         raise InvalidResponse([Problem("", f"{describe(payload)} is not of type 'object'", "type")])
     found: list[Problem] = []
@@ -131,7 +150,8 @@ def _dispatch(payload: object) -> Questionnaire:
         )
     if found:
         raise InvalidResponse(found)
-    return _builtin(qid, version)
+    named = _NAMED[qid, version] = _builtin(qid, version)  # type: ignore[index]  # both str
+    return named
 
 
 def validate(payload: object) -> None:
@@ -142,6 +162,11 @@ def validate(payload: object) -> None:
     .. versionadded:: 0.1.0
     """
     _dispatch(payload).validate(payload)
+
+
+def scorer(questionnaire: Questionnaire | None) -> Callable[[object], Score]:
+    """Score with ``questionnaire``, or with the built-in one each payload names."""
+    return score if questionnaire is None else questionnaire.score
 
 
 def score(payload: object) -> Score:

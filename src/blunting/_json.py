@@ -15,34 +15,57 @@ class JSONTextError(ValueError):
     """JSON text that is not valid, or that ``json.loads`` would accept too loosely."""
 
 
+#: The largest JSON text taken, in UTF-8 bytes. A response is a few hundred
+#: bytes; anything past this is refused before it is parsed.
+MAX_TEXT_BYTES = 1 << 20
+
+#: JSON's whitespace: what may surround a value (not all of Python's).
+_WHITESPACE = " \t\n\r"
+
+
 def _reject_constant(token: str) -> Any:
     raise JSONTextError(f"{token} is not a JSON number")
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise JSONTextError(f"duplicate key {describe(key)} in one object")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:  # pragma: no branch - a duplicate is found
+            if key in seen:
+                raise JSONTextError(f"duplicate key {describe(key)} in one object")
+            seen.add(key)
     return result
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_reject_constant)
+
+
+def _size(text: str) -> int:
+    """The size of ``text`` in UTF-8 bytes, counted only when it may matter."""
+    if len(text) * 4 <= MAX_TEXT_BYTES:
+        return len(text)  # at most 4 bytes a character: small enough either way
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def loads(text: str | bytes) -> Any:
     """Parse JSON text strictly: UTF-8, no duplicate keys, no NaN or Infinity.
 
     ``json.loads`` keeps the last of duplicate keys and accepts ``NaN`` and
-    ``Infinity``; both silently change what was sent, so both are errors here.
+    ``Infinity``; both silently change what was sent, so both are errors
+    here, as are a byte-order mark, text that is not UTF-8 (a ``str`` read
+    with ``errors="surrogateescape"`` carries such bytes as lone
+    surrogates), blank text, and text longer than ``MAX_TEXT_BYTES``.
     """
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise JSONTextError(f"not UTF-8 text: {error.reason} at byte {error.start}") from None
-    if text.startswith("\ufeff"):
-        raise JSONTextError("JSON text must not start with a byte-order mark")
+    text = _unicode(text)
     try:
-        return json.loads(text, object_pairs_hook=_object, parse_constant=_reject_constant)
+        if text[:1] in _WHITESPACE:
+            if not text.strip(_WHITESPACE):
+                raise JSONTextError("no JSON value: the text is blank")
+            return _DECODER.decode(text)
+        value, end = _DECODER.raw_decode(text)
+        if end != len(text) and text[end:].strip(_WHITESPACE):
+            _DECODER.decode(text)  # raises, saying where the extra data starts
     except json.JSONDecodeError as error:
         raise JSONTextError(
             f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
@@ -53,6 +76,34 @@ def loads(text: str | bytes) -> Any:
         if isinstance(error, JSONTextError):
             raise
         raise JSONTextError(f"not usable JSON: {error}") from None
+    return value
+
+
+def _unicode(text: str | bytes) -> str:
+    """``text`` as a ``str`` of UTF-8 text no longer than the limit, or JSONTextError."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_TEXT_BYTES:
+            raise JSONTextError(_too_long(len(text)))
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise JSONTextError(f"not UTF-8 text: {error.reason} at byte {error.start}") from None
+    elif _size(text) > MAX_TEXT_BYTES:
+        raise JSONTextError(_too_long(_size(text)))
+    if not text.isascii():
+        if text.startswith("\ufeff"):
+            raise JSONTextError("JSON text must not start with a byte-order mark")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise JSONTextError(
+                f"not UTF-8 text: a lone surrogate or undecodable byte at character {error.start}"
+            ) from None
+    return text
+
+
+def _too_long(size: int) -> str:
+    return f"JSON text of {size:,} bytes is longer than the limit of {MAX_TEXT_BYTES:,}"
 
 
 _NAMED = {None: "null", True: "true", False: "false"}

@@ -1,26 +1,18 @@
-"""Questionnaires: loading a document, checking its key, presenting its items."""
+"""Questionnaires: their items and domains, and the checks and scoring of responses."""
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from referencing import Resource
-from referencing.exceptions import Unresolvable
-from referencing.jsonschema import DRAFT202012
 
-from blunting._errors import InvalidQuestionnaire, InvalidResponse, Problem
-from blunting._json import describe
-from blunting._resources import shipped, vocabulary_registry
-from blunting._scoring import DomainKey, Score, ScoringKey
-from blunting._validation import CHECKED_FORMATS, Compiled, pointer, problems
+from blunting._errors import InvalidResponse
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
-
-    from referencing.jsonschema import SchemaRegistry
+    from blunting._errors import Problem
+    from blunting._scoring import Score, ScoringKey
+    from blunting._validation import Compiled
 
 
 @attrs.frozen
@@ -113,6 +105,10 @@ class Questionnaire:
 
     def problems(self, payload: object) -> tuple[Problem, ...]:
         """Every problem with ``payload``, most relevant first; empty when it is valid."""
+        if self._validator.verdict(payload) is True:
+            return ()
+        from blunting._validation import problems  # noqa: PLC0415 - loads jsonschema
+
         return problems(self._validator, payload)
 
     def validate(self, payload: object) -> None:
@@ -126,290 +122,3 @@ class Questionnaire:
         if self._validator.verdict(payload) is not True:
             self.validate(payload)
         return self._key.score(payload)  # type: ignore[arg-type]  # validated: an object
-
-
-def _options(schema: Mapping[str, Any]) -> tuple[Option, ...]:
-    return tuple(Option(option["const"], option["title"]) for option in schema["oneOf"])
-
-
-def _choices(question: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The schema that holds a question's options: itself, or its ``items``."""
-    choices: Mapping[str, Any] = question.get("items", question)
-    return choices
-
-
-def _walk(
-    node: object, at: tuple[object, ...] = ()
-) -> Iterator[tuple[tuple[object, ...], str, Any]]:
-    """Every ``(path, keyword, value)`` in a document, for keywords found by name."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield at, key, value
-            yield from _walk(value, (*at, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _walk(value, (*at, index))
-
-
-class _Checker:
-    """The cross-reference rules of the vocabulary (docs/vocabulary.md)."""
-
-    def __init__(
-        self, document: dict[str, Any], registry: SchemaRegistry, validator: Compiled
-    ) -> None:
-        self.document = document
-        self.registry = registry
-        self.validator = validator
-        self.found: list[Problem] = []
-        properties = document["properties"]
-        self.scored: dict[str, Any] = properties["answers"]["properties"]
-        self.context: dict[str, Any] = properties.get("context", {}).get("properties", {})
-        self.key: dict[str, Any] = document["x-scoring"]
-
-    def problem(self, path: tuple[object, ...], message: str, keyword: str) -> None:
-        self.found.append(Problem(pointer(path), message, keyword))
-
-    def run(self) -> list[Problem]:
-        low, high = self.key["scale"]["minimum"], self.key["scale"]["maximum"]
-        if low >= high:
-            self.problem(
-                ("x-scoring", "scale", "maximum"),
-                f"maximum ({high}) must be greater than minimum ({low})",
-                "scale",
-            )
-        self._membership(self._domains())
-        self._impact()
-        if low < high:
-            for item, question in self.scored.items():
-                self._bounds(item, question, low, high)
-        for group, questions in (("answers", self.scored), ("context", self.context)):
-            for item, question in questions.items():
-                self._options(("properties", group, "properties", item), question)
-        self._references_and_formats()
-        if not self.found:
-            self._defaults()
-        return self.found
-
-    def _membership(self, owner: dict[str, str]) -> None:
-        """Every scored item is in a domain; every reverse key is a scored item."""
-        for item in self.scored:
-            if item not in owner:
-                self.problem(
-                    ("properties", "answers", "properties", item),
-                    f"scored item {describe(item)} is in no domain",
-                    "domains",
-                )
-        for index, item in enumerate(self.key.get("reverse", [])):
-            if item not in owner:
-                self.problem(
-                    ("x-scoring", "reverse", index),
-                    f"{describe(item)} is not an item of any domain",
-                    "reverse",
-                )
-
-    def _domains(self) -> dict[str, str]:
-        owner: dict[str, str] = {}
-        seen: set[str] = set()
-        for index, domain in enumerate(self.key["domains"]):
-            at = ("x-scoring", "domains", index)
-            if domain["id"] in seen:
-                self.problem(
-                    (*at, "id"), f"domain id {describe(domain['id'])} is used twice", "domains"
-                )
-            seen.add(domain["id"])
-            for position, item in enumerate(domain["items"]):
-                if item not in self.scored:
-                    self.problem(
-                        (*at, "items", position),
-                        f"{describe(item)} is not a question under /properties/answers/properties",
-                        "domains",
-                    )
-                elif item in owner:
-                    self.problem(
-                        (*at, "items", position),
-                        f"{describe(item)} is already in domain {describe(owner[item])}; "
-                        "an item belongs to exactly one domain",
-                        "domains",
-                    )
-                else:
-                    owner[item] = domain["id"]
-            if domain["min_answered"] > len(domain["items"]):
-                self.problem(
-                    (*at, "min_answered"),
-                    f"min_answered ({domain['min_answered']}) is more than the domain's "
-                    f"{len(domain['items'])} items",
-                    "min_answered",
-                )
-        return owner
-
-    def _impact(self) -> None:
-        impact = self.key.get("impact")
-        if impact is None:
-            return
-        question = self.context.get(impact)
-        if question is None:
-            self.problem(
-                ("x-scoring", "impact"),
-                f"{describe(impact)} is not a question under /properties/context/properties",
-                "impact",
-            )
-        elif "items" in question or not all(
-            _is_int(option["const"]) or option["const"] is None for option in question["oneOf"]
-        ):
-            self.problem(
-                ("x-scoring", "impact"),
-                f"the impact question {describe(impact)} must take one integer answer",
-                "impact",
-            )
-
-    def _bounds(self, item: str, question: Mapping[str, Any], low: int, high: int) -> None:
-        at = ("properties", "answers", "properties", item)
-        if "items" in question:
-            self.problem((*at, "items"), "a scored item takes one answer, not a list", "scale")
-            return
-        codes = [option["const"] for option in question["oneOf"] if option["const"] is not None]
-        if not all(_is_int(code) for code in codes) or sorted(codes) != list(range(low, high + 1)):
-            self.problem(
-                (*at, "oneOf"),
-                f"the options must be the integers {low} to {high}, once each "
-                "(and optionally null)",
-                "scale",
-            )
-        for bound, expected in (("minimum", low), ("maximum", high)):
-            if bound in question and question[bound] != expected:
-                self.problem(
-                    (*at, bound),
-                    f"{bound} ({describe(question[bound])}) differs from the scale's {expected}",
-                    "scale",
-                )
-
-    def _options(self, at: tuple[object, ...], question: Mapping[str, Any]) -> None:
-        choices = _choices(question)
-        if choices is not question:
-            at = (*at, "items")
-        codes = [option["const"] for option in choices["oneOf"]]
-        if len({json.dumps(code) for code in codes}) != len(codes):
-            self.problem((*at, "oneOf"), "two options have the same value", "oneOf")
-        enum = choices.get("enum")
-        if enum is not None and (len(enum) != len(codes) or any(c not in enum for c in codes)):
-            self.problem((*at, "enum"), "enum must list exactly the options' values", "enum")
-
-    def _defaults(self) -> None:
-        """A question's ``default`` (always null) must be a valid answer to it."""
-        envelope = self.document["properties"]
-        payload: dict[str, Any] = {
-            "questionnaire": envelope["questionnaire"]["const"],
-            "version": envelope["version"]["const"],
-            "answers": {item: None for item, q in self.scored.items() if "default" in q},
-        }
-        if "context" in envelope:
-            payload["context"] = {item: None for item, q in self.context.items() if "default" in q}
-        for problem in problems(self.validator, payload):
-            group, item = problem.path.split("/")[1:3]  # identifiers: nothing to unescape
-            self.problem(
-                ("properties", group, "properties", item, "default"),
-                f"the default null is not a valid answer here: {problem.message}",
-                "default",
-            )
-
-    def _references_and_formats(self) -> None:
-        resolver = self.registry.resolver(base_uri=self.document["$id"])
-        for at, keyword, value in _walk(self.document):
-            if keyword == "$ref" and isinstance(value, str):
-                try:
-                    resolver.lookup(value)
-                except Unresolvable:
-                    self.problem(
-                        (*at, keyword),
-                        f"{describe(value)} does not resolve here (nothing is fetched)",
-                        "$ref",
-                    )
-            elif keyword == "format" and isinstance(value, str) and value not in CHECKED_FORMATS:
-                self.problem(
-                    (*at, keyword), f"format {describe(value)} would not be checked", "format"
-                )
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-@functools.cache
-def _meta() -> Compiled:
-    return Compiled(shipped("vocabulary/1/meta.json"), vocabulary_registry())
-
-
-def build(document: object) -> Questionnaire:
-    """Check a parsed questionnaire document and build its :class:`Questionnaire`."""
-    if not isinstance(document, dict):
-        raise InvalidQuestionnaire(
-            [Problem("", f"{describe(document)} is not a questionnaire document", "type")]
-        )
-    found = problems(_meta(), document)
-    if found:
-        raise InvalidQuestionnaire(found)
-    registry = vocabulary_registry().with_resource(
-        document["$id"], Resource.from_contents(document, DRAFT202012)
-    )
-    validator = Compiled(document, registry)
-    found = tuple(_Checker(document, registry, validator).run())
-    if found:
-        raise InvalidQuestionnaire(found)
-    key = document["x-scoring"]
-    envelope = document["properties"]
-    reverse = frozenset(key.get("reverse", ()))
-    domains = tuple(
-        Domain(
-            id=domain["id"],
-            title=domain["title"],
-            items=tuple(domain["items"]),
-            min_answered=domain["min_answered"],
-            description=domain.get("description"),
-        )
-        for domain in key["domains"]
-    )
-    owner = {item: domain.id for domain in domains for item in domain.items}
-    questions = [
-        *envelope["answers"]["properties"].items(),
-        *envelope.get("context", {}).get("properties", {}).items(),
-    ]
-    items = tuple(
-        Item(
-            id=item,
-            text=question["title"],
-            domain=owner.get(item),
-            reverse=item in reverse,
-            options=_options(_choices(question)),
-            description=question.get("description"),
-            multiple="items" in question,
-        )
-        for item, question in questions
-    )
-    qid = envelope["questionnaire"]["const"]
-    version = envelope["version"]["const"]
-    return Questionnaire(
-        id=qid,
-        version=version,
-        title=document["title"],
-        items=items,
-        domains=domains,
-        scale=(key["scale"]["minimum"], key["scale"]["maximum"]),
-        description=document.get("description"),
-        document=json.dumps(document, ensure_ascii=False, separators=(",", ":")),
-        validator=validator,
-        key=ScoringKey(
-            questionnaire=qid,
-            version=version,
-            minimum=key["scale"]["minimum"],
-            maximum=key["scale"]["maximum"],
-            domains=tuple(
-                DomainKey(
-                    id=domain.id,
-                    items=tuple((item, item in reverse) for item in domain.items),
-                    min_answered=domain.min_answered,
-                )
-                for domain in domains
-            ),
-            impact=key.get("impact"),
-        ),
-    )

@@ -7,9 +7,6 @@ import json
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
-
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
@@ -39,6 +36,9 @@ def shipped(relative: str) -> Any:
 @functools.cache
 def vocabulary_registry() -> SchemaRegistry:
     """The vocabulary's meta-schema and score schema, for local ``$ref`` resolution."""
+    from referencing import Registry, Resource  # noqa: PLC0415 - not needed to import blunting
+    from referencing.jsonschema import DRAFT202012  # noqa: PLC0415
+
     registry: SchemaRegistry = Registry().with_resources(
         (uri, Resource.from_contents(shipped(uri.removeprefix(BASE_URI)), DRAFT202012))
         for uri in (META_URI, SCORE_URI)
