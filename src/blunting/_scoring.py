@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Callable, Mapping
@@ -101,6 +102,31 @@ def _differences(
     return define(  # type: ignore[no-any-return]
         f"def differences(a):\n    return ({', '.join(terms)},)\n", namespace, "differences"
     )
+
+
+def _sums(
+    split: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...], flip: int
+) -> Callable[[Mapping[str, Any]], tuple[float, ...]]:
+    """A function: per domain, the sum of its scored answers and their count.
+
+    A reverse-keyed answer ``v`` scores ``flip - v``. Missing and null answers
+    are left out. Generated straight-line, the item ids passed in as names.
+    """
+    namespace: dict[str, Any] = {"F": flip}
+    lines = ["def sums(a):", "    g = a.get"]
+    results: list[str] = []
+    for index, (forward, reverse) in enumerate(split):
+        total, count = f"t{index}", f"n{index}"
+        lines.append(f"    {total} = {count} = 0")
+        for item in (*forward, *reverse):
+            name = f"k{len(namespace)}"
+            namespace[name] = item
+            add = "v" if item in forward else "F - v"
+            lines += [f"    v = g({name})", "    if v is not None:"]
+            lines += [f"        {total} += {add}", f"        {count} += 1"]
+        results += (total, count)
+    lines.append(f"    return ({', '.join(results)},)")
+    return define("\n".join(lines) + "\n", namespace, "sums")  # type: ignore[no-any-return]
 
 
 @attrs.frozen
@@ -223,6 +249,12 @@ class ScoringKey:
         init=False, repr=False, eq=False, factory=dict
     )
 
+    #: For any answers: per domain, the sum of its scored answers and their count.
+    _partial: Callable[[Mapping[str, Any]], tuple[float, ...]] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+    #: How many scored items there are.
+    _items: int = attrs.field(init=False, repr=False, eq=False)
     #: Domain results by (domain index, sum, answered), and total results by
     #: (scaled raw sum or None, answered, prorated): each a small, finite set.
     _parts: dict[tuple[int | None, ...], DomainScore] = attrs.field(
@@ -247,6 +279,8 @@ class ScoringKey:
         )
         object.__setattr__(self, "_split", split)
         object.__setattr__(self, "_complete", _differences(split))
+        object.__setattr__(self, "_partial", _sums(split, self.minimum + self.maximum))
+        object.__setattr__(self, "_items", sum(len(domain.items) for domain in self.domains))
 
     def score(self, payload: Mapping[str, Any]) -> Score:
         """Score a payload that the questionnaire's schema has accepted.
@@ -255,11 +289,12 @@ class ScoringKey:
         or null; sums of such values are exact.
         """
         answers: Mapping[str, Any] = payload["answers"]
-        flip = self.minimum + self.maximum
-        try:
-            pattern = self._complete(answers)
-        except (KeyError, TypeError):  # an answer missing or null
-            pattern = self._sums(answers, flip)
+        pattern = None
+        if len(answers) == self._items:
+            with contextlib.suppress(TypeError):  # a null answer: see _partial
+                pattern = self._complete(answers)
+        if pattern is None:
+            pattern = self._partial(answers)
         results = self._remembered.get(pattern)
         if results is None:
             results = self._results(pattern)
@@ -292,24 +327,6 @@ class ScoringKey:
         )
         return score
 
-    def _sums(self, answers: Mapping[str, Any], flip: int) -> tuple[float, ...]:
-        """Each domain's sum and count of answers, when some are missing or null."""
-        sums: list[float] = []
-        for forward, reverse in self._split:
-            total = answered = 0
-            for item in forward:
-                value = answers.get(item)
-                if value is not None:
-                    total += value
-                    answered += 1
-            for item in reverse:
-                value = answers.get(item)
-                if value is not None:
-                    total += flip - value
-                    answered += 1
-            sums += (total, answered)
-        return tuple(sums)
-
     def _results(self, pattern: tuple[float, ...]) -> _Results:
         """The results for one answer pattern (rules 1-6 of docs/scoring.md), remembered.
 
@@ -318,7 +335,7 @@ class ScoringKey:
         answers and whether any domain is prorated: each is worked out once.
         """
         results: dict[str, DomainScore] = {}
-        complete = len(pattern) == len(self.domains)  # see _complete, else _sums
+        complete = len(pattern) == len(self.domains)  # see _complete, else _partial
         scaled_raw = answered_count = item_count = 0  # scaled_raw: sum of raw * _lcm
         prorated = False
         scorable = True
@@ -402,6 +419,7 @@ _string = json.encoder.encode_basestring
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 #: Context values whose type and value settle their JSON text (floats do not: -0.0 == 0.0).
 _EXACT = frozenset({str, int, bool, type(None)})
+_EXACT_OR_TUPLE = _EXACT | {tuple}
 
 
 def _remembered_text(key: object, owner: object, make: Callable[[], str]) -> str:
@@ -421,15 +439,15 @@ def _result_text(result: DomainScore) -> str:
 
 
 def _context_text(context: Mapping[str, Any]) -> str:
-    key: list[object] = ["context"]
-    for name, value in context.items():
-        kind = type(value)
-        if (kind is tuple and _STRINGS.issuperset(map(type, value))) or kind in _EXACT:
-            key += (name, kind, value)
-        else:
-            return _compact(_thaw(context))
-    exact = tuple(key)
-    return _remembered_text(exact, None, lambda: _compact(_thaw(context)))
+    values = tuple(context.values())
+    kinds = tuple(map(type, values))
+    exact = _EXACT.issuperset(kinds)
+    if not exact and _EXACT_OR_TUPLE.issuperset(kinds):
+        exact = all(_STRINGS.issuperset(map(type, v)) for v in values if type(v) is tuple)
+    if not exact:
+        return _compact(_thaw(context))
+    key = ("context", tuple(context), values, kinds)
+    return _remembered_text(key, None, lambda: _compact(_thaw(context)))
 
 
 def _results_text(domains: Mapping[str, DomainScore], total: DomainScore) -> str:

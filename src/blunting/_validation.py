@@ -183,6 +183,18 @@ def _options_message(error: ValidationError) -> str | None:
 _SUMMARIES = frozenset({"oneOf", "anyOf", "allOf", "if", "then", "else", "not", "$ref"})
 
 
+def _release(errors: Iterable[ValidationError]) -> None:
+    """Break the cycles between errors and their parents, so each is freed at once.
+
+    A ``oneOf`` error holds its branches' errors, and each of those its parent.
+    Left to the cyclic garbage collector, they pile up over a long stream.
+    """
+    for error in errors:
+        _release(error.context)
+        error.context.clear()
+        error.parent = None
+
+
 def problems(validator: _Errors, instance: object) -> tuple[Problem, ...]:
     """Every problem the schema finds in ``instance``, the most relevant first.
 
@@ -204,6 +216,7 @@ def problems(validator: _Errors, instance: object) -> tuple[Problem, ...]:
     for error in [best, *errors]:
         for problem in _from_error(error):
             found.setdefault(problem)
+    _release(errors)
     by_path: dict[str, set[str]] = {}
     for problem in found:
         by_path.setdefault(problem.path, set()).add(problem.keyword)
