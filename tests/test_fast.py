@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import enum
+import json
 import math
 import sys
 from typing import TYPE_CHECKING, Any
@@ -395,3 +396,95 @@ def test_only_t_and_z_upper_case_into_a_date_time_character() -> None:
 def test_date_time_passes_non_strings_as_json_schema_says() -> None:
     assert is_date_time(20260301) is True
     assert is_date_time(None) is True
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": 5},
+        {"type": ["integer", "nope"]},
+        {"minimum": "0"},
+        {"minimum": True},
+        {"minLength": -1},
+        {"maxItems": 1.5},
+        {"enum": "a"},
+        {"oneOf": []},
+        {"anyOf": "x"},
+        {"$ref": 5},
+        {"$ref": "#/nowhere"},
+        {"pattern": 5},
+        {"pattern": "("},
+        {"uniqueItems": "yes"},
+        {"contains": {}, "minContains": -1},
+        {"contains": {}, "maxContains": "x"},
+        {"required": "a"},
+        {"properties": []},
+    ],
+)
+def test_a_schema_object_the_compiler_cannot_read_is_left_to_jsonschema(
+    schema: dict[str, Any],
+) -> None:
+    checker = compiled(schema)
+    for instance in (None, 1, "a", [1], {"a": 1}):
+        assert checker(instance) is None
+
+
+def test_a_nested_id_leaves_what_it_covers_to_jsonschema() -> None:
+    checker = compiled({"items": {"$id": "https://example.org/inner", "type": "integer"}})
+    assert checker([1]) is None
+    assert checker(None) is True  # "items" does not apply: nothing nested is reached
+
+
+@pytest.mark.parametrize(
+    ("schema", "instance"),
+    [
+        ({"format": "ipv4"}, "10.0.0.1"),  # a format whose check raises on failure
+        ({"format": "ipv4"}, "10.0.0.300"),
+        ({"format": "regex"}, "("),
+        ({"contains": {"const": "a"}, "minContains": 2}, ["a", "b", "a"]),
+        ({"contains": {"const": "a"}, "minContains": 2, "maxContains": 2}, ["a", "a", "a"]),
+        ({"contains": {"const": "a"}, "minContains": 2}, ["a", 1.5]),
+        (
+            {
+                "properties": {"a": {"enum": [2.0, None]}, "b": {"enum": [2.0, None]}},
+                "additionalProperties": False,
+            },
+            {"a": 2, "b": None},
+        ),
+        (
+            {
+                "properties": {"a": {"enum": [2.0, None]}, "b": {"enum": [2.0, None]}},
+                "additionalProperties": False,
+            },
+            {"a": 3, "c": None},
+        ),
+        ({"if": {"type": "string"}, "then": {"minLength": 2}, "else": {"minimum": 3}}, 2),
+        ({"if": {"type": "string"}, "else": {"minimum": 3}}, "a"),
+        ({"if": {"type": "string"}}, 1),
+        (
+            {"additionalProperties": {"type": "integer"}, "properties": {"a": {}}},
+            {"a": "x", "b": 1},
+        ),
+        ({"additionalProperties": {"type": "integer"}}, {"b": "x"}),
+        ({"additionalProperties": False}, {}),
+        ({"additionalProperties": False}, {"a": 1}),
+        ({"items": False}, [1]),
+        ({"not": {"type": "integer"}}, 1),
+        ({"allOf": [{"type": "integer"}, {"minimum": 2}]}, 1),
+    ],
+)
+def test_more_keywords_give_jsonschemas_verdict(schema: dict[str, Any], instance: object) -> None:
+    verdict = compiled(schema)(instance)
+    assert verdict is not None
+    assert verdict is authority(schema).is_valid(instance)
+
+
+def test_deeply_nested_schemas_are_checked_by_functions_of_their_own() -> None:
+    schema: dict[str, Any] = {"type": "integer"}
+    instance: Any = 1
+    for _ in range(10):
+        schema = {"type": "object", "properties": {"a": schema}, "required": ["a"]}
+        instance = {"a": instance}
+    checker = compiled(schema)
+    assert checker(instance) is True
+    assert checker(json.loads(json.dumps(instance).replace("1", '"1"'))) is False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from blunting._json import JSONTextError, describe, loads
+from blunting._json import MAX_TEXT_BYTES, JSONTextError, describe, loads
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,29 @@ def test_strict_json_still_parses_json() -> None:
 )
 def test_describe(value: object, text: str) -> None:
     assert describe(value) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [(" {}", {}), ("\t[1] \r\n", [1]), ("{} \n", {}), ('"ünïcode"', "ünïcode")],
+)
+def test_whitespace_around_a_value_is_fine(text: str, value: object) -> None:
+    assert loads(text) == value
+
+
+@pytest.mark.parametrize("text", ["{} x", "[1] [2]", " {} x"])
+def test_extra_data_after_the_value_is_rejected(text: str) -> None:
+    with pytest.raises(JSONTextError, match="Extra data"):
+        loads(text)
+
+
+@pytest.mark.parametrize("size", [MAX_TEXT_BYTES + 1])
+def test_text_longer_than_the_limit_is_refused_before_parsing(size: int) -> None:
+    for text in (
+        b"[" + b" " * (size - 2) + b"]",
+        "[" + " " * (size - 2) + "]",
+        "é" * (size // 2 + 1),
+    ):
+        with pytest.raises(JSONTextError, match="longer than the limit"):
+            loads(text)
+    assert loads("[" + " " * (MAX_TEXT_BYTES - 2) + "]") == []

@@ -207,3 +207,58 @@ def test_jobs_must_be_a_positive_number(jobs: str, capsys: pytest.CaptureFixture
         _cli.main(["score", "--jobs", jobs, "x.jsonl"])
     assert exited.value.code == _cli.USAGE
     assert "is not a whole number of processes" in capsys.readouterr().err
+
+
+def test_what_is_remembered_is_bounded_and_forgotten_safely(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from blunting import _formats, _scoring  # noqa: PLC0415
+
+    monkeypatch.setattr(_scoring, "_REMEMBERED", 2)
+    monkeypatch.setattr(_scoring, "_REMEMBERED_TEXTS", 2)
+    monkeypatch.setattr(_formats, "_REMEMBERED_DATES", 2)
+    for index in range(30):
+        payload = copy.deepcopy(EXAMPLE)
+        payload["answers"]["crying_1"] = index % 5
+        payload["completed"] = f"2026-03-{1 + index % 28:02d}T10:00:00Z"
+        score = blunting.score(payload)
+        assert score == blunting.score(copy.deepcopy(payload))
+        assert score.to_json() == json.dumps(
+            score.to_dict(), ensure_ascii=False, separators=(",", ":")
+        )
+    assert len(_scoring._SERIALIZED) <= 2  # noqa: SLF001
+    assert len(_formats._DATES) <= 2  # noqa: SLF001
+
+
+def test_nested_context_values_are_frozen_and_serialized() -> None:
+    base = blunting.score(EXAMPLE)
+    context = {"list": [1, [2, {"a": [3]}]], "object": {"b": (4,)}}
+    score = blunting.Score(
+        questionnaire=base.questionnaire,
+        version=base.version,
+        domains=base.domains,
+        total=base.total,
+        impact=None,
+        context=_scoring_freeze(context),
+    )
+    assert score.to_dict()["context"] == {"list": [1, [2, {"a": [3]}]], "object": {"b": [4]}}
+    assert score.to_json() == json.dumps(score.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def _scoring_freeze(value: Any) -> Any:
+    from blunting._scoring import _freeze  # noqa: PLC0415
+
+    return _freeze(value)
+
+
+def test_the_fast_constructor_refuses_a_class_with_more_to_do() -> None:
+    import attrs  # noqa: PLC0415
+
+    from blunting._scoring import _constructor  # noqa: PLC0415
+
+    @attrs.frozen
+    class Checked:
+        value: int = attrs.field(validator=attrs.validators.instance_of(int))
+
+    with pytest.raises(TypeError, match="more to do"):
+        _constructor(Checked)

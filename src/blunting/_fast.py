@@ -576,10 +576,7 @@ def _pure(branches: dict[str, _Branch]) -> frozenset[Any] | None:
                 found.add(int(member))  # an int value equals it
             elif type(member) in _PURE_TYPES:
                 found.add(member)
-    null = branches["null"]
-    if null.unsure or (null.allowed and null.checks):
-        return None
-    if null.allowed:
+    if branches["null"].allowed:  # nothing is ever checked of a null but whether it may be
         found.add(None)
     return frozenset(found)
 
