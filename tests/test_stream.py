@@ -166,19 +166,26 @@ def test_to_json_is_to_dict_serialized(payload: dict[str, Any]) -> None:
     [[1, 1.0, True], [0, -0.0, 0.0, False], [("a",), ("a", "b")], [None, "null"], [(1,), (1.0,)]],
 )
 def test_to_json_never_mixes_up_equal_values_of_other_types(values: list[object]) -> None:
-    base = blunting.score(EXAMPLE)
     for _ in range(2):  # the second time, from what was remembered
         for value in values:
-            score = blunting.Score(
-                questionnaire=base.questionnaire,
-                version=base.version,
-                domains=base.domains,
-                total=base.total,
-                impact=None,
-                context={"question": value},
-            )
-            expected = json.dumps(score.to_dict(), ensure_ascii=False, separators=(",", ":"))
-            assert score.to_json() == expected
+            score = _with_context({"question": value})
+            assert score.to_json() == _serialized(score)
+
+
+def _with_context(context: dict[str, Any]) -> blunting.Score:
+    base = blunting.score(EXAMPLE)
+    return blunting.Score(
+        questionnaire=base.questionnaire,
+        version=base.version,
+        domains=base.domains,
+        total=base.total,
+        impact=None,
+        context=context,
+    )
+
+
+def _serialized(score: blunting.Score) -> str:
+    return json.dumps(score.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 # -- the command line, in chunks and in several processes --------------------------
@@ -223,26 +230,16 @@ def test_what_is_remembered_is_bounded_and_forgotten_safely(
         payload["completed"] = f"2026-03-{1 + index % 28:02d}T10:00:00Z"
         score = blunting.score(payload)
         assert score == blunting.score(copy.deepcopy(payload))
-        assert score.to_json() == json.dumps(
-            score.to_dict(), ensure_ascii=False, separators=(",", ":")
-        )
+        assert score.to_json() == _serialized(score)
     assert len(_scoring._SERIALIZED) <= 2  # noqa: SLF001
     assert len(_formats._DATES) <= 2  # noqa: SLF001
 
 
 def test_nested_context_values_are_frozen_and_serialized() -> None:
-    base = blunting.score(EXAMPLE)
     context = {"list": [1, [2, {"a": [3]}]], "object": {"b": (4,)}}
-    score = blunting.Score(
-        questionnaire=base.questionnaire,
-        version=base.version,
-        domains=base.domains,
-        total=base.total,
-        impact=None,
-        context=_scoring_freeze(context),
-    )
+    score = _with_context(_scoring_freeze(context))
     assert score.to_dict()["context"] == {"list": [1, [2, {"a": [3]}]], "object": {"b": [4]}}
-    assert score.to_json() == json.dumps(score.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    assert score.to_json() == _serialized(score)
 
 
 def _scoring_freeze(value: Any) -> Any:
