@@ -2,4 +2,5 @@
 
 from blunting._cli import run
 
-run()
+if __name__ == "__main__":  # not when a worker process re-imports the main module
+    run()
