@@ -470,6 +470,10 @@ def test_a_nested_id_leaves_what_it_covers_to_jsonschema() -> None:
         ({"additionalProperties": False}, {"a": 1}),
         ({"items": False}, [1]),
         ({"not": {"type": "integer"}}, 1),
+        *(
+            ({"anyOf": [{"contains": {"const": "a"}}, {"contains": {"enum": ["b", 1]}}]}, value)
+            for value in (["c", 1], ["c"], [2.5, "a"], [1.0], "x", [])
+        ),
         ({"allOf": [{"type": "integer"}, {"minimum": 2}]}, 1),
     ],
 )

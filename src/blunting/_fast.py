@@ -316,12 +316,46 @@ class _Source:
                 _membership(consts, node.branches)
                 return
         calls = [f"{self.function(branch, node.resolver)}({node.v})" for branch in value]
+        if keyword == "anyOf" and self._contains_any(node, value, calls):
+            return
         if keyword == "oneOf":
             node.anywhere += _fails(f"({' + '.join(calls)}) != 1")
         else:
             node.anywhere += _fails(
                 f"not ({(' or ' if keyword == 'anyOf' else ' and ').join(calls)})"
             )
+
+    def _contains_any(self, node: _Node, branches: list[Any], calls: list[str]) -> bool:
+        """``anyOf`` of plain ``contains`` of option sets, as one test: an element in their union.
+
+        ("The list holds "none" or "unknown"", say.) Only arrays are checked;
+        an array with an element of another type than int, str or None is
+        checked branch by branch.
+        """
+        union: set[Any] = set()
+        for branch in branches:
+            if not (
+                isinstance(branch, dict)
+                and self.validating.intersection(branch) == {"contains"}
+                and "minContains" not in branch
+                and "maxContains" not in branch
+            ):
+                return False
+            self.function(branch["contains"], node.resolver)  # works out whether it is pure
+            members = self.pure.get(id(branch["contains"]))
+            if members is None:
+                return False
+            union |= members
+        v = node.v
+        node.branches["list"].add(
+            [
+                f"if {self.constant(_PURE_TYPES)}.issuperset(map(type, {v})):",
+                *_indent(_fails(f"{self.constant(frozenset(union))}.isdisjoint({v})")),
+                "else:",
+                *_indent(_fails(f"not ({' or '.join(calls)})")),
+            ]
+        )
+        return True
 
     def _not(self, node: _Node, value: object) -> None:
         node.anywhere += _fails(f"{self.function(value, node.resolver)}({node.v})")
