@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import operator
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
@@ -413,7 +414,7 @@ def _unscored(answered: int, items: int, status: str) -> DomainScore:
 #: Serialized parts that repeat between scores (see ``Score.to_json``), bounded.
 #: Keys are exact: a result by its identity, a context by its values' types and
 #: values (``1``, ``1.0`` and ``true`` must not share a text).
-_SERIALIZED: dict[object, tuple[object, str]] = {}
+_SERIALIZED: dict[object, tuple[tuple[object, ...], str]] = {}
 _REMEMBERED_TEXTS = 1 << 14
 _string = json.encoder.encode_basestring
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -422,20 +423,27 @@ _EXACT = frozenset({str, int, bool, type(None)})
 _EXACT_OR_TUPLE = _EXACT | {tuple}
 
 
-def _remembered_text(key: object, owner: object, make: Callable[[], str]) -> str:
+def _remembered_text(key: object, owners: tuple[object, ...], make: Callable[[], str]) -> str:
+    """What ``make()`` gives, remembered under ``key`` while ``owners`` are the same objects.
+
+    A key built from ``id()`` is only good while its object lives: the entry
+    holds ``owners``, keeping them alive, and is used only for them.
+    """
     found = _SERIALIZED.get(key)
-    if found is not None and found[0] is owner:
-        return found[1]
+    if found is not None:
+        held, text = found
+        if len(held) == len(owners) and all(map(operator.is_, held, owners)):
+            return text
     if len(_SERIALIZED) >= _REMEMBERED_TEXTS:
         _SERIALIZED.clear()
     text = make()
-    _SERIALIZED[key] = (owner, text)
+    _SERIALIZED[key] = (owners, text)
     return text
 
 
 def _result_text(result: DomainScore) -> str:
     # DomainScore objects come from ScoringKey's remembered results, so are shared.
-    return _remembered_text(id(result), result, lambda: _compact(result.to_dict()))
+    return _remembered_text(id(result), (result,), lambda: _compact(result.to_dict()))
 
 
 def _context_text(context: Mapping[str, Any]) -> str:
@@ -447,7 +455,7 @@ def _context_text(context: Mapping[str, Any]) -> str:
     if not exact:
         return _compact(_thaw(context))
     key = ("context", tuple(context), values, kinds)
-    return _remembered_text(key, None, lambda: _compact(_thaw(context)))
+    return _remembered_text(key, (), lambda: _compact(_thaw(context)))
 
 
 def _results_text(domains: Mapping[str, DomainScore], total: DomainScore) -> str:
@@ -459,22 +467,13 @@ def _results_text(domains: Mapping[str, DomainScore], total: DomainScore) -> str
         )
         return f'"domains":{{{parts}}},"total":{_result_text(total)}'
 
-    found = _SERIALIZED.get(id(domains))
-    if found is not None:
-        owner: Any = found[0]
-        if owner[0] is domains and owner[1] is total:
-            return found[1]
-    if len(_SERIALIZED) >= _REMEMBERED_TEXTS:
-        _SERIALIZED.clear()
-    text = make()
-    _SERIALIZED[id(domains)] = ((domains, total), text)
-    return text
+    return _remembered_text(id(domains), (domains, total), make)
 
 
 def _json_text(score: Score) -> str:
     head = _remembered_text(
         ("head", score.questionnaire, score.version, score.library_version),
-        None,
+        (),
         lambda: _compact(
             {
                 "questionnaire": score.questionnaire,
