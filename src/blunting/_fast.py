@@ -649,7 +649,6 @@ def compile_checker(
     """
     source = _Source(validating, formats)
     source.roots.add(id(schema))
-    source.function(schema, resolver)  # for a "$ref" back to the root
     body = source.block(schema, "x", resolver, 0)
     # Any exception is "unsure": jsonschema then decides (a RecursionError,
     # say, for a value nested deeper than a recursive schema can follow).
