@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import io
 import itertools
 import json
 import tracemalloc
@@ -146,10 +147,14 @@ def test_memory_stays_flat_however_long_the_stream() -> None:
 
 def test_remembered_results_are_bounded() -> None:
     key = BUILTIN._key  # noqa: SLF001 - the cache under test
-    sums = range(-4, 21)  # a domain's forward answers less its reverse-keyed one
-    for pattern in itertools.islice(itertools.product(sums, sums, sums), 17_000):
+    key._remembered.clear()  # noqa: SLF001
+    sums = range(-10, 30)  # any whole numbers: distinct patterns
+    patterns = itertools.product(sums, sums, sums)
+    for pattern in itertools.islice(patterns, _REMEMBERED + 100):
         key._results(pattern)  # noqa: SLF001
         assert len(key._remembered) <= _REMEMBERED  # noqa: SLF001
+    assert len(key._remembered) == 100  # noqa: SLF001 - forgotten once, when full
+    assert blunting.score(EXAMPLE) == blunting.score(copy.deepcopy(EXAMPLE))
 
 
 # -- Score.to_json ---------------------------------------------------------------
@@ -161,6 +166,36 @@ def test_to_json_is_to_dict_serialized(payload: dict[str, Any]) -> None:
     assert score.to_json() == json.dumps(score.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
+MINI = blunting.load(ROOT / "tests" / "data" / "mini.json")
+
+
+@given(data=st.data())
+def test_score_text_is_the_scores_json(data: st.DataObject) -> None:
+    questionnaire = data.draw(st.sampled_from([BUILTIN, MINI]))
+    payload = data.draw(payloads(questionnaire))
+    text = questionnaire._score_text(payload)  # noqa: SLF001 - what the command line prints
+    assert text == questionnaire.score(payload).to_json()
+
+
+def test_a_total_is_never_taken_for_a_domain_result() -> None:
+    from blunting._scoring import DomainKey, ScoringKey  # noqa: PLC0415
+
+    # One domain, so a total's key (raw sum, answered, prorated) can equal a
+    # domain's key (index, sum, answered): (0, 1, True) == (0, 1, 1).
+    key = ScoringKey(
+        questionnaire="one",
+        version="1",
+        minimum=0,
+        maximum=4,
+        domains=(DomainKey(id="d", items=(("a", False), ("b", False)), min_answered=1),),
+        impact=None,
+    )
+    first = key.score({"answers": {"a": 1, "b": None}})
+    second = key.score({"answers": {"a": 0, "b": None}})
+    assert (first.total.raw, second.total.raw) == (2.0, 0.0)
+    assert second.total == second.domains["d"]
+
+
 @pytest.mark.parametrize(
     "values",
     [[1, 1.0, True], [0, -0.0, 0.0, False], [("a",), ("a", "b")], [None, "null"], [(1,), (1.0,)]],
@@ -170,6 +205,14 @@ def test_to_json_never_mixes_up_equal_values_of_other_types(values: list[object]
         for value in values:
             score = _with_context({"question": value})
             assert score.to_json() == _serialized(score)
+
+
+def test_to_json_refuses_what_json_cannot_hold_as_json_dumps_does() -> None:
+    score = _with_context({"question": object()})
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        _serialized(score)
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        score.to_json()
 
 
 def _with_context(context: dict[str, Any]) -> blunting.Score:
@@ -196,8 +239,8 @@ def test_the_command_line_scores_long_files_in_parallel_alike(
 ) -> None:
     path = tmp_path / "many.jsonl"
     path.write_text("".join(line + "\n" for line in _lines(101)))
-    monkeypatch.setattr(_cli, "_CHUNK", 7)
-    monkeypatch.setattr(_cli, "_PARALLEL_FROM", 30)
+    monkeypatch.setattr(_cli, "_BLOCK", 1000)
+    monkeypatch.setattr(_cli, "_PARALLEL_FROM", 3)
     outputs = []
     for jobs in ("1", "2"):
         assert _cli.main(["score", "--jobs", jobs, str(path)]) == _cli.REJECTED
@@ -206,6 +249,53 @@ def test_the_command_line_scores_long_files_in_parallel_alike(
     assert len(outputs[0].out.splitlines()) == 34  # every third line is scored
     assert outputs[0].err.splitlines()[0].startswith(f"{path}:2: /answers/crying_1:")
     assert f"{path}:3: (root): not valid JSON" in outputs[0].err
+
+
+#: Lines of a JSONL file, as bytes: good, bad, blank, CRLF, not UTF-8.
+FILE_LINES = st.lists(
+    st.sampled_from(
+        [
+            json.dumps(EXAMPLE).encode(),
+            json.dumps({**EXAMPLE, "respondent": "\u00e9\u6f22"}, ensure_ascii=False).encode(),
+            json.dumps(INVALID).encode(),
+            b"",
+            b"   ",
+            json.dumps(EXAMPLE).encode() + b"\r",
+            b'{"a": "\xff\xfe"}',
+            b"\xe6\xbc",  # a character cut short
+            b"{oops",
+            b'"' + b"x" * 3000 + b'"',  # longer than a block
+        ]
+    ),
+    max_size=20,
+)
+
+
+@given(lines=FILE_LINES, newline_at_end=st.booleans(), block=st.integers(1, 400))
+def test_the_command_line_reads_a_file_line_by_line_in_blocks(
+    lines: list[bytes],
+    newline_at_end: bool,  # noqa: FBT001
+    block: int,
+) -> None:
+    data = b"\n".join(lines) + (b"\n" if newline_at_end and lines else b"")
+    expected_out: list[str] = []
+    expected_err: list[str] = []
+    in_file = data.split(b"\n")
+    if not in_file[-1]:
+        in_file.pop()  # what follows the last newline: no line
+    texts = [line.decode("utf-8", "surrogateescape") for line in in_file]
+    for number, result in enumerate(blunting.score_stream(texts), start=1):
+        if isinstance(result, blunting.Rejection):
+            expected_err += (f"FILE:{number}: {problem}" for problem in result.problems)
+        else:
+            expected_out.append(result.to_json())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_cli, "_BLOCK", block)
+        blocks = list(_cli._blocks_of(io.BytesIO(data), "FILE"))  # noqa: SLF001
+    assert b"".join(data for _, _, data, _ in blocks) == data
+    scored = [_cli._score_block(b) for b in blocks]  # noqa: SLF001
+    assert "".join(out for out, _ in scored).splitlines() == expected_out
+    assert [line for _, err in scored for line in err] == expected_err
 
 
 @pytest.mark.parametrize("jobs", ["0", "-1", "many"])

@@ -169,6 +169,11 @@ def scorer(questionnaire: Questionnaire | None) -> Callable[[object], Score]:
     return score if questionnaire is None else questionnaire.score
 
 
+def score_text(payload: object) -> str:
+    """``score(payload).to_json()``, made without making the :class:`Score`."""
+    return _dispatch(payload)._score_text(payload)  # noqa: SLF001 - this package's own
+
+
 def score(payload: object) -> Score:
     """Validate and score a payload with the built-in questionnaire and version it names.
 

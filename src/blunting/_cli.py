@@ -9,9 +9,10 @@ import multiprocessing
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
-from blunting._stream import Rejection, score_stream
+from blunting._api import score_text
+from blunting._stream import Rejection, results
 from blunting._version import __version__
 
 if TYPE_CHECKING:
@@ -23,72 +24,83 @@ OK, REJECTED, USAGE = 0, 1, 2
 _LINE_SUFFIXES = (".jsonl", ".ndjson")
 
 
-#: Lines scored together, in one process, between writes.
-_CHUNK = 2_000
-#: A file of more lines than this is scored by several processes.
-_PARALLEL_FROM = 20_000
+#: Bytes of whole lines read, and scored together, at a time (the last line
+#: of a block runs on into the next block when it is longer).
+_BLOCK = 1 << 20
+#: A file of more blocks than this is scored by several processes.
+_PARALLEL_FROM = 10
 
-
-def _inputs(path: Path) -> Iterator[str | bytes]:
-    """The responses of a file as JSON texts: one per line of a ``.jsonl`` or ``.ndjson`` file.
-
-    Lines are read as UTF-8 with undecodable bytes kept (as lone surrogates),
-    so that such a line is rejected on its own and the rest still read.
-    """
-    if path.suffix.lower() not in _LINE_SUFFIXES:
-        yield path.read_bytes()
-        return
-    with path.open(encoding="utf-8", errors="surrogateescape", newline="\n") as lines:
-        yield from lines
-
-
-#: A chunk of inputs: the file's name, the line number of the first, the texts.
-_Chunk = tuple[str, int, list[str | bytes]]
-#: What scoring a chunk gives: the scores' JSON lines, and the problem lines.
+#: A block of a file: its name, the line number of its first line, its bytes,
+#: and whether they are lines of JSON (or else one JSON text).
+_Block = tuple[str, int, bytes, bool]
+#: What scoring a block gives: the scores' JSON lines, and the problem lines.
 _Scored = tuple[str, list[str]]
 
 
-def _score_chunk(chunk: _Chunk) -> _Scored:
-    name, first, texts = chunk
+def _blocks(path: Path) -> Iterator[_Block]:
+    """The file in blocks of whole lines; a file that is not ``.jsonl`` is one block."""
+    with path.open("rb") as file:
+        if path.suffix.lower() in _LINE_SUFFIXES:
+            yield from _blocks_of(file, str(path))
+        else:
+            yield str(path), 1, file.read(), False
+
+
+def _blocks_of(file: BinaryIO, name: str) -> Iterator[_Block]:
+    """The lines of ``file`` in blocks of about ``_BLOCK`` bytes, each ending a line."""
+    first, rest = 1, b""
+    while block := file.read(_BLOCK):
+        block = rest + block
+        end = block.rfind(b"\n") + 1
+        if end:
+            yield name, first, block[:end], True
+            first += block.count(b"\n", 0, end)
+        rest = block[end:]
+    if rest:
+        yield name, first, rest, True
+
+
+def _score_block(block: _Block) -> _Scored:
+    """Score a block: one response a line (numbered from ``first``), or all of it.
+
+    Lines are decoded as UTF-8 with undecodable bytes kept (as lone
+    surrogates), so that such a line is rejected on its own.
+    """
+    name, first, data, lines = block
+    texts: list[str | bytes] = [data]
+    if lines:
+        texts = list(data.decode("utf-8", "surrogateescape").split("\n"))
+        if data.endswith(b"\n"):
+            texts.pop()
     scores: list[str] = []
     problems: list[str] = []
-    for result in score_stream(texts):
+    for result in results(texts, score_text):
         if isinstance(result, Rejection):
             problems += (f"{name}:{first + result.index}: {p}" for p in result.problems)
         else:
-            scores.append(result.to_json())
+            scores.append(result)
     return "".join(line + "\n" for line in scores), problems
 
 
-def _chunks(path: Path) -> Iterator[_Chunk]:
-    texts: list[str | bytes] = []
-    first = 1
-    for texts_read, text in enumerate(_inputs(path), start=1):
-        texts.append(text)
-        if len(texts) == _CHUNK:
-            yield str(path), first, texts
-            texts, first = [], texts_read + 1
-    if texts:
-        yield str(path), first, texts
+def _scored(blocks: Iterator[_Block], jobs: int) -> Iterator[_Scored]:
+    """Each block scored, in order: here, or by ``jobs`` processes for a long input.
 
-
-def _scored(chunks: Iterator[_Chunk], jobs: int) -> Iterator[_Scored]:
-    """Each chunk scored, in order: here, or by ``jobs`` processes for a long input.
-
-    At most ``2 * jobs`` chunks are out at once, so memory stays flat.
+    At most ``2 * jobs`` blocks are out at once, so memory stays flat.
     """
     if jobs <= 1:
-        yield from map(_score_chunk, chunks)
+        yield from map(_score_block, blocks)
         return
-    ahead = list(itertools.islice(chunks, _PARALLEL_FROM // _CHUNK))
-    if len(ahead) < _PARALLEL_FROM // _CHUNK:  # too short to be worth more processes
-        yield from map(_score_chunk, ahead)
+    ahead = list(itertools.islice(blocks, _PARALLEL_FROM + 1))
+    if len(ahead) <= _PARALLEL_FROM:  # too short to be worth more processes
+        yield from map(_score_block, ahead)
         return
     with multiprocessing.Pool(jobs) as pool:
-        running = collections.deque(pool.apply_async(_score_chunk, (c,)) for c in ahead)
-        for chunk in chunks:
+        running = collections.deque(
+            pool.apply_async(_score_block, (block,)) for block in ahead[: 2 * jobs]
+        )
+        for block in itertools.chain(ahead[2 * jobs :], blocks):
             yield running.popleft().get()
-            running.append(pool.apply_async(_score_chunk, (chunk,)))
+            running.append(pool.apply_async(_score_block, (block,)))
         while running:
             yield running.popleft().get()
 
@@ -97,7 +109,7 @@ def _score_files(paths: Sequence[Path], jobs: int) -> int:
     status = OK
     for path in paths:
         try:
-            for scores, problems in _scored(_chunks(path), jobs):
+            for scores, problems in _scored(_blocks(path), jobs):
                 sys.stdout.write(scores)
                 if problems:
                     status = REJECTED

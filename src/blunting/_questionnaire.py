@@ -10,6 +10,8 @@ import attrs
 from blunting._errors import InvalidResponse
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from blunting._errors import Problem
     from blunting._scoring import Score, ScoringKey
     from blunting._validation import Compiled
@@ -119,6 +121,14 @@ class Questionnaire:
 
     def score(self, payload: object) -> Score:
         """Validate ``payload``, then score it (see docs/scoring.md)."""
+        return self._key.score(self._checked(payload))
+
+    def _score_text(self, payload: object) -> str:
+        """``self.score(payload).to_json()``, made without making the :class:`Score`."""
+        return self._key.score_text(self._checked(payload))
+
+    def _checked(self, payload: object) -> Mapping[str, Any]:
+        """``payload``, once it is known to be valid; else :class:`InvalidResponse`."""
         if self._validator.verdict(payload) is not True:
             self.validate(payload)
-        return self._key.score(payload)  # type: ignore[arg-type]  # validated: an object
+        return payload  # type: ignore[return-value]  # valid: an object

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import operator
@@ -79,7 +78,6 @@ def _freeze(value: Any) -> Any:
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 #: The types of JSON values that are immutable already.
 _SCALARS = frozenset({str, int, float, bool, type(None)})
-_STRINGS = frozenset({str})
 
 
 def _differences(
@@ -222,7 +220,12 @@ class DomainKey:
 #: thousand patterns cover most data; past this many the memory starts over.
 _REMEMBERED = 1 << 14
 
-_Results = tuple[Mapping[str, DomainScore], DomainScore]
+#: The results of an answer pattern: by domain, the total, and their JSON text
+#: (``"domains":{...},"total":{...}``).
+_Results = tuple[Mapping[str, DomainScore], DomainScore, str]
+#: A domain's or the total's result, its JSON text (a domain's with its id as
+#: the key), and for a scored domain its raw score times ``_lcm``.
+_Part = tuple[DomainScore, str, int | None]
 
 
 @attrs.frozen
@@ -245,25 +248,33 @@ class ScoringKey:
     _complete: Callable[[Mapping[str, Any]], tuple[float, ...]] = attrs.field(
         init=False, repr=False, eq=False
     )
-    #: Results by the tuple of each domain's (sum, answered): see ``_REMEMBERED``.
-    _remembered: dict[tuple[float, ...], _Results] = attrs.field(
-        init=False, repr=False, eq=False, factory=dict
-    )
-
     #: For any answers: per domain, the sum of its scored answers and their count.
     _partial: Callable[[Mapping[str, Any]], tuple[float, ...]] = attrs.field(
         init=False, repr=False, eq=False
     )
-    #: How many scored items there are.
-    _items: int = attrs.field(init=False, repr=False, eq=False)
-    #: Domain results by (domain index, sum, answered), and total results by
-    #: (scaled raw sum or None, answered, prorated): each a small, finite set.
-    _parts: dict[tuple[int | None, ...], DomainScore] = attrs.field(
+    #: Per domain, what ``_complete`` leaves out of its sum: the number of
+    #: reverse-keyed items times (minimum + maximum).
+    _shifts: tuple[int, ...] = attrs.field(init=False, repr=False, eq=False)
+    #: Results by the answers' pattern (``_complete`` or ``_partial``): see ``_REMEMBERED``.
+    _remembered: dict[tuple[float, ...], _Results] = attrs.field(
         init=False, repr=False, eq=False, factory=dict
     )
+    #: Domain results by (domain index, sum, answered): a small, finite set.
+    _domain_parts: dict[tuple[int, int, int], _Part] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
+    #: Total results by (raw sum times ``_lcm`` or None, answered, prorated):
+    #: a small, finite set.
+    _total_parts: dict[tuple[int | None, int, bool], _Part] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
+    #: How many scored items there are.
+    _items: int = attrs.field(init=False, repr=False, eq=False)
     #: A common multiple of every possible count of answers (1 to the largest
     #: domain's size): raw scores times this are whole numbers, exact keys.
     _lcm: int = attrs.field(init=False, repr=False, eq=False)
+    #: The start of the JSON text of every score made here (see ``score_text``).
+    _head: str = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(
@@ -278,10 +289,42 @@ class ScoringKey:
             )
             for domain in self.domains
         )
+        flip = self.minimum + self.maximum
         object.__setattr__(self, "_split", split)
         object.__setattr__(self, "_complete", _differences(split))
-        object.__setattr__(self, "_partial", _sums(split, self.minimum + self.maximum))
+        object.__setattr__(self, "_partial", _sums(split, flip))
+        object.__setattr__(self, "_shifts", tuple(len(reverse) * flip for _, reverse in split))
         object.__setattr__(self, "_items", sum(len(domain.items) for domain in self.domains))
+        object.__setattr__(self, "_head", _head(self.questionnaire, self.version, __version__))
+
+    def _results_for(self, answers: Mapping[str, Any]) -> _Results:
+        """The results of ``answers``, remembered by their pattern (see ``_remembered``)."""
+        pattern = None
+        if len(answers) == self._items:
+            try:  # noqa: SIM105 - not contextlib.suppress: this is the hot path
+                pattern = self._complete(answers)
+            except TypeError:  # a null answer: see _partial
+                pass
+        if pattern is None:
+            pattern = self._partial(answers)
+        results = self._remembered.get(pattern)
+        if results is None:
+            results = self._results(pattern)
+        return results
+
+    def _context(self, payload: Mapping[str, Any]) -> tuple[int | None, dict[str, Any]]:
+        """The impact answer (as an ``int``) and a copy of the other context answers."""
+        context = payload.get("context")
+        if not context:
+            return None, {}
+        impact = None
+        if self.impact is not None:
+            impact = context.get(self.impact)
+            if impact is not None:
+                impact = int(impact)
+        copy = dict(context)
+        copy.pop(self.impact, None)
+        return impact, copy
 
     def score(self, payload: Mapping[str, Any]) -> Score:
         """Score a payload that the questionnaire's schema has accepted.
@@ -289,32 +332,15 @@ class ScoringKey:
         Valid answers are integers or integral floats (``3.0``) on the scale,
         or null; sums of such values are exact.
         """
-        answers: Mapping[str, Any] = payload["answers"]
-        pattern = None
-        if len(answers) == self._items:
-            with contextlib.suppress(TypeError):  # a null answer: see _partial
-                pattern = self._complete(answers)
-        if pattern is None:
-            pattern = self._partial(answers)
-        results = self._remembered.get(pattern)
-        if results is None:
-            results = self._results(pattern)
-        context = payload.get("context")
-        impact = None
-        if context:
-            if self.impact is not None:
-                impact = context.get(self.impact)
-                if impact is not None:
-                    impact = int(impact)
-            copy = dict(context)
-            copy.pop(self.impact, None)
+        results = self._results_for(payload["answers"])
+        impact, copy = self._context(payload)
+        context = _EMPTY
+        if copy:
             for key, value in copy.items():
                 if type(value) not in _SCALARS:
                     # valid arrays hold option values only: scalars (meta-schema)
                     copy[key] = tuple(value) if type(value) is list else _freeze(value)
             context = MappingProxyType(copy)
-        else:
-            context = _EMPTY
         score: Score = _new_score(
             self.questionnaire,
             self.version,
@@ -328,6 +354,18 @@ class ScoringKey:
         )
         return score
 
+    def score_text(self, payload: Mapping[str, Any]) -> str:
+        """``self.score(payload).to_json()``, made without making the :class:`Score`."""
+        impact, context = self._context(payload)
+        return _line(
+            self._head,
+            payload.get("respondent"),
+            payload.get("completed"),
+            self._results_for(payload["answers"])[2],
+            impact,
+            _encode(context),
+        )
+
     def _results(self, pattern: tuple[float, ...]) -> _Results:
         """The results for one answer pattern (rules 1-6 of docs/scoring.md), remembered.
 
@@ -336,52 +374,60 @@ class ScoringKey:
         answers and whether any domain is prorated: each is worked out once.
         """
         results: dict[str, DomainScore] = {}
+        texts: list[str] = []
         complete = len(pattern) == len(self.domains)  # see _complete, else _partial
-        scaled_raw = answered_count = item_count = 0  # scaled_raw: sum of raw * _lcm
+        scaled_raw = answered_count = 0  # scaled_raw: sum of raw * _lcm
         prorated = False
         scorable = True
         for index, domain in enumerate(self.domains):
-            items = len(domain.items)
             if complete:
-                reversed_items = len(self._split[index][1])
-                total = int(pattern[index]) + reversed_items * (self.minimum + self.maximum)
-                answered = items
+                total, answered = int(pattern[index]) + self._shifts[index], len(domain.items)
             else:
                 total, answered = int(pattern[2 * index]), int(pattern[2 * index + 1])
-            part = (index, total, answered)
-            result = self._parts.get(part)
-            if result is None:
-                result = self._parts[part] = self._domain(domain, total, answered)
+            key = (index, total, answered)
+            part = self._domain_parts.get(key)
+            if part is None:
+                part = self._domain_parts[key] = self._domain(domain, total, answered)
+            result, text, scaled = part
             results[domain.id] = result
-            if result.status == SCORED:
-                scaled_raw += total * items * (self._lcm // answered)
-                prorated = prorated or result.prorated
-            else:
+            texts.append(text)
+            if scaled is None:
                 scorable = False
-            answered_count += answered
-            item_count += items
-        key = (scaled_raw if scorable else None, answered_count, prorated)
-        overall = self._parts.get(key)
-        if overall is None:
-            if scorable:
-                raw = Fraction(scaled_raw, self._lcm)
-                overall = self._scored(
-                    raw, raw / item_count, answered_count, item_count, prorated=prorated
-                )
             else:
-                overall = _unscored(answered_count, item_count, UNSCORABLE_DOMAINS)
-            self._parts[key] = overall
+                scaled_raw += scaled
+                prorated = prorated or result.prorated
+            answered_count += answered
+        overall_key = (scaled_raw if scorable else None, answered_count, prorated)
+        overall = self._total_parts.get(overall_key)
+        if overall is None:
+            overall = self._total_parts[overall_key] = self._total(*overall_key)
         if len(self._remembered) >= _REMEMBERED:
             self._remembered.clear()
-        found = self._remembered[pattern] = (MappingProxyType(results), overall)
+        found = self._remembered[pattern] = (
+            MappingProxyType(results),
+            overall[0],
+            f'"domains":{{{",".join(texts)}}},"total":{overall[1]}',
+        )
         return found
 
-    def _domain(self, domain: DomainKey, total: int, answered: int) -> DomainScore:
+    def _domain(self, domain: DomainKey, total: int, answered: int) -> _Part:
         items = len(domain.items)
         if answered < domain.min_answered:
-            return _unscored(answered, items, INSUFFICIENT_ANSWERS)
-        mean = Fraction(total, answered)
-        return self._scored(mean * items, mean, answered, items, prorated=answered < items)
+            result = _unscored(answered, items, INSUFFICIENT_ANSWERS)
+            scaled = None
+        else:
+            mean = Fraction(total, answered)
+            result = self._scored(mean * items, mean, answered, items, prorated=answered < items)
+            scaled = total * items * (self._lcm // answered)
+        return result, f"{_string(domain.id)}:{_compact(result.to_dict())}", scaled
+
+    def _total(self, scaled_raw: int | None, answered: int, prorated: bool) -> _Part:  # noqa: FBT001 - a key's parts
+        if scaled_raw is None:
+            result = _unscored(answered, self._items, UNSCORABLE_DOMAINS)
+        else:
+            raw = Fraction(scaled_raw, self._lcm)
+            result = self._scored(raw, raw / self._items, answered, self._items, prorated=prorated)
+        return result, _compact(result.to_dict()), scaled_raw
 
     def _scored(
         self, raw: Fraction, mean: Fraction, answered: int, items: int, *, prorated: bool
@@ -418,9 +464,6 @@ _SERIALIZED: dict[object, tuple[tuple[object, ...], str]] = {}
 _REMEMBERED_TEXTS = 1 << 14
 _string = json.encoder.encode_basestring
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-#: Context values whose type and value settle their JSON text (floats do not: -0.0 == 0.0).
-_EXACT = frozenset({str, int, bool, type(None)})
-_EXACT_OR_TUPLE = _EXACT | {tuple}
 
 
 def _remembered_text(key: object, owners: tuple[object, ...], make: Callable[[], str]) -> str:
@@ -446,48 +489,83 @@ def _result_text(result: DomainScore) -> str:
     return _remembered_text(id(result), (result,), lambda: _compact(result.to_dict()))
 
 
-def _context_text(context: Mapping[str, Any]) -> str:
-    values = tuple(context.values())
-    kinds = tuple(map(type, values))
-    exact = _EXACT.issuperset(kinds)
-    if not exact and _EXACT_OR_TUPLE.issuperset(kinds):
-        exact = all(_STRINGS.issuperset(map(type, v)) for v in values if type(v) is tuple)
-    if not exact:
-        return _compact(_thaw(context))
-    key = ("context", tuple(context), values, kinds)
-    return _remembered_text(key, (), lambda: _compact(_thaw(context)))
+def _mapping(value: object) -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+#: JSON text of a context: compact, and read-only mappings (a frozen context)
+#: written as objects, tuples as arrays; the same text as ``_compact(_thaw(value))``.
+_encoder: Any = getattr(json.encoder, "c_make_encoder", None)  # untyped in typeshed
+if _encoder is None:  # pragma: no cover - CPython has the C encoder
+
+    def _encode(value: object) -> str:
+        return _compact(_thaw(value))
+
+else:
+    _chunks = _encoder(
+        None,  # markers: none shared between threads; to_dict() of a cycle fails anyway
+        _mapping,  # default
+        _string,  # encoder
+        None,  # indent
+        ":",  # key_separator
+        ",",  # item_separator
+        False,  # sort_keys  # noqa: FBT003
+        False,  # skipkeys  # noqa: FBT003
+        True,  # allow_nan, as json.dumps  # noqa: FBT003
+    )
+
+    def _encode(value: object) -> str:
+        return "".join(_chunks(value, 0))
 
 
 def _results_text(domains: Mapping[str, DomainScore], total: DomainScore) -> str:
-    """``"domains":{...},"total":{...}``; remembered for the shared results of ScoringKey."""
+    """``"domains":{...},"total":{...}``."""
+    parts = ",".join(f"{_string(key)}:{_result_text(result)}" for key, result in domains.items())
+    return f'"domains":{{{parts}}},"total":{_result_text(total)}'
 
-    def make() -> str:
-        parts = ",".join(
-            f"{_string(key)}:{_result_text(result)}" for key, result in domains.items()
-        )
-        return f'"domains":{{{parts}}},"total":{_result_text(total)}'
 
-    return _remembered_text(id(domains), (domains, total), make)
+def _remembered_results_text(domains: Mapping[str, DomainScore], total: DomainScore) -> str:
+    """``_results_text``, remembered for the results ScoringKey shares between scores."""
+    return _remembered_text(id(domains), (domains, total), lambda: _results_text(domains, total))
+
+
+def _head(questionnaire: str, version: str, library_version: str) -> str:
+    """The text of a score from its start to its library version."""
+    return _remembered_text(
+        ("head", questionnaire, version, library_version),
+        (),
+        lambda: _compact(
+            {"questionnaire": questionnaire, "version": version, "library_version": library_version}
+        )[:-1],
+    )
+
+
+def _line(  # noqa: PLR0913, PLR0917 - a score's six parts
+    head: str,
+    respondent: str | None,
+    completed: str | None,
+    results: str,
+    impact: int | None,
+    context: str,
+) -> str:
+    """A score's JSON text, from its parts."""
+    who = "null" if respondent is None else _string(respondent)
+    when = "null" if completed is None else _string(completed)
+    how = "null" if impact is None else str(impact) if type(impact) is int else _compact(impact)
+    return (
+        f'{head},"respondent":{who},"completed":{when},{results},'
+        f'"impact":{how},"context":{context}}}'
+    )
 
 
 def _json_text(score: Score) -> str:
-    head = _remembered_text(
-        ("head", score.questionnaire, score.version, score.library_version),
-        (),
-        lambda: _compact(
-            {
-                "questionnaire": score.questionnaire,
-                "version": score.version,
-                "library_version": score.library_version,
-            }
-        )[:-1],
-    )
-    respondent = "null" if score.respondent is None else _string(score.respondent)
-    completed = "null" if score.completed is None else _string(score.completed)
-    value = score.impact
-    impact = "null" if value is None else str(value) if type(value) is int else _compact(value)
-    return (
-        f'{head},"respondent":{respondent},"completed":{completed},'
-        f"{_results_text(score.domains, score.total)},"
-        f'"impact":{impact},"context":{_context_text(score.context)}}}'
+    return _line(
+        _head(score.questionnaire, score.version, score.library_version),
+        score.respondent,
+        score.completed,
+        _remembered_results_text(score.domains, score.total),
+        score.impact,
+        _encode(score.context),
     )

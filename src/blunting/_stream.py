@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -10,7 +10,7 @@ from blunting._errors import InvalidResponse, Problem
 from blunting._json import JSONTextError, loads
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from blunting._questionnaire import Questionnaire
     from blunting._scoring import Score
@@ -57,7 +57,16 @@ def score_stream(
     """
     from blunting._api import scorer  # noqa: PLC0415 - _api imports this module
 
-    score = scorer(questionnaire)
+    return results(source, scorer(questionnaire))
+
+
+_Result = TypeVar("_Result")
+
+
+def results(
+    source: Iterable[object], score: Callable[[object], _Result]
+) -> Iterator[_Result | Rejection]:
+    """``score`` of each input, or its :class:`Rejection`: see :func:`score_stream`."""
     for index, item in enumerate(source):
         line = None
         payload: Any = item
