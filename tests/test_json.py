@@ -23,6 +23,10 @@ from blunting._json import MAX_TEXT_BYTES, JSONTextError, describe, loads
         (" \t\r\n", "no JSON value: the text is blank"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         ("1" * 5000, "not usable JSON"),
+        ('{"a": "\\ud800"}', "lone surrogate"),
+        ('{"\\uDC00": 1}', "lone surrogate"),
+        (' ["x", {"b": ["\\udbff"]}]', "lone surrogate"),
+        ('"\\ude00\\ud83d"', "lone surrogate"),  # a pair the wrong way round
     ],
 )
 def test_loose_json_is_rejected(text: str | bytes, message: str) -> None:
@@ -32,6 +36,18 @@ def test_loose_json_is_rejected(text: str | bytes, message: str) -> None:
 
 def test_strict_json_still_parses_json() -> None:
     assert loads(b'{"a": [1, 2.5, null, true, "\xc3\xa9"]}') == {"a": [1, 2.5, None, True, "é"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ('"\\ud83d\\ude00"', "\U0001f600"),  # a surrogate pair: one character
+        ('"\\\\ud800"', "\\ud800"),  # an escaped backslash, then letters
+        ('{"\\u00e9": "\\uD83D\\uDE00"}', {"é": "\U0001f600"}),
+    ],
+)
+def test_escapes_that_make_characters_are_fine(text: str, value: object) -> None:
+    assert loads(text) == value
 
 
 @pytest.mark.parametrize(

@@ -294,7 +294,7 @@ def test_the_command_line_reads_a_file_line_by_line_in_blocks(
         blocks = list(_cli._blocks_of(io.BytesIO(data), "FILE"))  # noqa: SLF001
     assert b"".join(data for _, _, data, _ in blocks) == data
     scored = [_cli._score_block(b) for b in blocks]  # noqa: SLF001
-    assert "".join(out for out, _ in scored).splitlines() == expected_out
+    assert b"".join(out for out, _ in scored).decode().splitlines() == expected_out
     assert [line for _, err in scored for line in err] == expected_err
 
 

@@ -33,8 +33,8 @@ _PARALLEL_FROM = 10
 #: A block of a file: its name, the line number of its first line, its bytes,
 #: and whether they are lines of JSON (or else one JSON text).
 _Block = tuple[str, int, bytes, bool]
-#: What scoring a block gives: the scores' JSON lines, and the problem lines.
-_Scored = tuple[str, list[str]]
+#: What scoring a block gives: the scores' JSON lines (UTF-8), and the problem lines.
+_Scored = tuple[bytes, list[str]]
 
 
 def _blocks(path: Path) -> Iterator[_Block]:
@@ -79,7 +79,8 @@ def _score_block(block: _Block) -> _Scored:
             problems += (f"{name}:{first + result.index}: {p}" for p in result.problems)
         else:
             scores.append(result)
-    return "".join(line + "\n" for line in scores), problems
+    scores.append("")  # a newline after the last score too
+    return "\n".join(scores).encode(), problems
 
 
 def _scored(blocks: Iterator[_Block], jobs: int) -> Iterator[_Scored]:
@@ -106,11 +107,14 @@ def _scored(blocks: Iterator[_Block], jobs: int) -> Iterator[_Scored]:
 
 
 def _score_files(paths: Sequence[Path], jobs: int) -> int:
+    """Print the scores of every file's responses as JSON lines, in UTF-8."""
     status = OK
+    sys.stdout.flush()
+    out = sys.stdout.buffer
     for path in paths:
         try:
             for scores, problems in _scored(_blocks(path), jobs):
-                sys.stdout.write(scores)
+                out.write(scores)
                 if problems:
                     status = REJECTED
                     sys.stderr.write("".join(line + "\n" for line in problems))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 #: How many characters of a value a message shows at most.
@@ -49,23 +50,25 @@ def _size(text: str) -> int:
 
 
 def loads(text: str | bytes) -> Any:
-    """Parse JSON text strictly: UTF-8, no duplicate keys, no NaN or Infinity.
+    r"""Parse JSON text strictly: UTF-8, no duplicate keys, no NaN or Infinity.
 
     ``json.loads`` keeps the last of duplicate keys and accepts ``NaN`` and
     ``Infinity``; both silently change what was sent, so both are errors
     here, as are a byte-order mark, text that is not UTF-8 (a ``str`` read
     with ``errors="surrogateescape"`` carries such bytes as lone
-    surrogates), blank text, and text longer than ``MAX_TEXT_BYTES``.
+    surrogates, and a ``\u`` escape can make one), blank text, and text
+    longer than ``MAX_TEXT_BYTES``.
     """
     text = _unicode(text)
     try:
         if text[:1] in _WHITESPACE:
             if not text.strip(_WHITESPACE):
                 raise JSONTextError("no JSON value: the text is blank")
-            return _DECODER.decode(text)
-        value, end = _DECODER.raw_decode(text)
-        if end != len(text) and text[end:].strip(_WHITESPACE):
-            _DECODER.decode(text)  # raises, saying where the extra data starts
+            value = _DECODER.decode(text)
+        else:
+            value, end = _DECODER.raw_decode(text)
+            if end != len(text) and text[end:].strip(_WHITESPACE):
+                _DECODER.decode(text)  # raises, saying where the extra data starts
     except json.JSONDecodeError as error:
         raise JSONTextError(
             f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
@@ -76,7 +79,33 @@ def loads(text: str | bytes) -> Any:
         if isinstance(error, JSONTextError):
             raise
         raise JSONTextError(f"not usable JSON: {error}") from None
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
+        raise JSONTextError(
+            "not UTF-8 text: a \\u escape stands for a lone surrogate, half of a UTF-16 pair"
+        )
     return value
+
+
+#: A ``\u`` escape of a surrogate, which is only a character as half of a pair.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Whether any string in a parsed JSON value, key or value, holds a lone surrogate."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if _SURROGATE.search(item):
+                return True
+        elif kind is dict:
+            stack += item
+            stack += item.values()
+        elif kind is list:
+            stack += item
+    return False
 
 
 def _unicode(text: str | bytes) -> str:
