@@ -10,7 +10,8 @@ Every figure is a ratio to a baseline timed in the same run, round by round
   ``json.loads`` of the payload's JSON text (``json.dumps(payload)``);
 - batch: ``blunting score FILE.jsonl > out.jsonl`` against reading the file and
   ``json.loads``-ing every line, each in a fresh process; with the peak memory
-  of the scoring process;
+  of the scoring process. When the "fast" extra (orjson) is installed, the
+  command line is also timed as it runs without it;
 - import: ``python -c "import blunting"`` against ``import jsonschema``.
 
 fastjsonschema and jsonschema-rs are timed too when they are installed; they
@@ -143,6 +144,19 @@ def _others(schema: dict[str, Any], value: object) -> dict[str, Callable[[], obj
 
 
 _BASELINE = "import json, sys\nfor line in open(sys.argv[1]):\n    json.loads(line)\n"
+#: The command line as it runs without the "fast" extra (orjson) installed.
+_WITHOUT_FAST = (
+    "import sys\nfrom blunting import _cli, _json\n"
+    "_json._orjson = lambda: None\nsys.argv[0] = 'blunting'\n_cli.run()\n"
+)
+
+
+def _has_fast_extra() -> bool:
+    try:
+        import orjson  # type: ignore[import-not-found, unused-ignore]  # noqa: F401, PLC0415
+    except ImportError:
+        return False
+    return True
 
 
 def _run(command: list[str], output: Path) -> tuple[float, int]:
@@ -166,17 +180,24 @@ def batch(lines: int, rounds: int) -> list[tuple[str, float, float, int]]:
         with source.open("w") as file:
             for index in range(lines):
                 file.write(json.dumps(payload(rng, index, q)) + "\n")
+        extra = " (with the fast extra)" if _has_fast_extra() else ""
         commands = {
             "read + json.loads every line": [sys.executable, "-c", _BASELINE, str(source)],
-            "blunting score --jobs 1 (one process)": [
+            f"blunting score --jobs 1{extra}": [
                 *(sys.executable, "-m", "blunting", "score", "--jobs", "1"),
                 str(source),
             ],
-            f"blunting score (--jobs {os.cpu_count()})": [
+            f"blunting score --jobs {os.cpu_count()}{extra}": [
                 *(sys.executable, "-m", "blunting", "score"),
                 str(source),
             ],
         }
+        if extra:
+            for jobs in ("1", str(os.cpu_count())):
+                commands[f"blunting score --jobs {jobs} (without the fast extra)"] = [
+                    *(sys.executable, "-c", _WITHOUT_FAST, "score", "--jobs", jobs),
+                    str(source),
+                ]
         spent: dict[str, list[float]] = {name: [] for name in commands}
         peak: dict[str, int] = dict.fromkeys(commands, 0)
         for _ in range(rounds):

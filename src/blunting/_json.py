@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 #: How many characters of a value a message shows at most.
 _SHOWN = 60
@@ -42,6 +46,48 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 _DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_reject_constant)
 
 
+@functools.cache
+def _orjson() -> ModuleType | None:
+    """orjson, from the "fast" extra, when installed: imported when first needed."""
+    try:
+        import orjson  # noqa: PLC0415 - its import takes longer than ours
+    except ImportError:  # pragma: no cover - the test extra installs it
+        return None
+    return orjson
+
+
+#: What ``_quick`` gives when it cannot be sure.
+_UNSURE: Any = object()
+#: Every digit as ``0``: a run of this many is a number orjson may not keep exact.
+_AS_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19
+
+
+def _quick(text: str) -> Any:
+    """The value orjson gives ``text``, where it is sure to be ``loads``'s; else ``_UNSURE``.
+
+    orjson refuses what ``loads`` refuses (``NaN``, lone surrogates, bad
+    syntax) but keeps the last of duplicate keys and turns integers past 64
+    bits into floats. So it is used only on text without a backslash (no
+    escapes: every string's characters are as written, and every ``:``
+    outside a string ends a key), without 19 digits in a row, and only when
+    its compact text of the value holds as many ``:`` as ``text``: a
+    duplicate key would have lost at least one.
+    """
+    orjson = _orjson()
+    if orjson is None or "\\" in text:
+        return _UNSURE
+    data = text.encode()
+    if _LONG_NUMBER in data.translate(_AS_ZEROS):
+        return _UNSURE
+    try:
+        value = orjson.loads(data)
+        whole = data.count(b":") == orjson.dumps(value).count(b":")
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return _UNSURE
+    return value if whole else _UNSURE
+
+
 def _size(text: str) -> int:
     """The size of ``text`` in UTF-8 bytes, counted only when it may matter."""
     if len(text) * 4 <= MAX_TEXT_BYTES:
@@ -60,6 +106,12 @@ def loads(text: str | bytes) -> Any:
     longer than ``MAX_TEXT_BYTES``.
     """
     text = _unicode(text)
+    value = _quick(text)
+    return _strict(text) if value is _UNSURE else value
+
+
+def _strict(text: str) -> Any:
+    """``loads`` of UTF-8 text, by the standard library's parser."""
     try:
         if text[:1] in _WHITESPACE:
             if not text.strip(_WHITESPACE):
