@@ -80,7 +80,11 @@ def test_numbers_parse_to_the_same_value_either_way(number: str) -> None:
     text = f'{{"n": {number}}}'
     strict = _json._strict(text)  # noqa: SLF001
     quick = _json._quick(text)  # noqa: SLF001
-    if orjson.dumps(strict["n"]) == number.encode():  # written as orjson writes it
+    try:
+        written = orjson.dumps(strict["n"])
+    except TypeError:  # an integer past 64 bits: orjson cannot write it
+        written = None
+    if written == number.encode():  # written as orjson writes it
         assert quick is not _json._UNSURE  # noqa: SLF001
     if quick is not _json._UNSURE:  # noqa: SLF001
         assert _exact(quick, strict)
