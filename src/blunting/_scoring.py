@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Final
@@ -406,7 +406,7 @@ class ScoringKey:
         found = self._remembered[pattern] = (
             MappingProxyType(results),
             overall[0],
-            f'"domains":{{{",".join(texts)}}},"total":{overall[1]}',
+            _results_text(texts, overall[1]),
         )
         return found
 
@@ -419,7 +419,7 @@ class ScoringKey:
             mean = Fraction(total, answered)
             result = self._scored(mean * items, mean, answered, items, prorated=answered < items)
             scaled = total * items * (self._lcm // answered)
-        return result, f"{_string(domain.id)}:{_compact(result.to_dict())}", scaled
+        return result, _member_text(domain.id, _result_json(result)), scaled
 
     def _total(self, scaled_raw: int | None, answered: int, prorated: bool) -> _Part:  # noqa: FBT001 - a key's parts
         if scaled_raw is None:
@@ -427,7 +427,7 @@ class ScoringKey:
         else:
             raw = Fraction(scaled_raw, self._lcm)
             result = self._scored(raw, raw / self._items, answered, self._items, prorated=prorated)
-        return result, _compact(result.to_dict()), scaled_raw
+        return result, _result_json(result), scaled_raw
 
     def _scored(
         self, raw: Fraction, mean: Fraction, answered: int, items: int, *, prorated: bool
@@ -457,9 +457,8 @@ def _unscored(answered: int, items: int, status: str) -> DomainScore:
     )
 
 
-#: Serialized parts that repeat between scores (see ``Score.to_json``), bounded.
-#: Keys are exact: a result by its identity, a context by its values' types and
-#: values (``1``, ``1.0`` and ``true`` must not share a text).
+#: Serialized parts that repeat between scores (see ``Score.to_json``), bounded:
+#: a result by its identity while it lives, a score's start by its values.
 _SERIALIZED: dict[object, tuple[tuple[object, ...], str]] = {}
 _REMEMBERED_TEXTS = 1 << 14
 _string = json.encoder.encode_basestring
@@ -484,9 +483,18 @@ def _remembered_text(key: object, owners: tuple[object, ...], make: Callable[[],
     return text
 
 
+def _result_json(result: DomainScore) -> str:
+    return _compact(result.to_dict())
+
+
 def _result_text(result: DomainScore) -> str:
     # DomainScore objects come from ScoringKey's remembered results, so are shared.
-    return _remembered_text(id(result), (result,), lambda: _compact(result.to_dict()))
+    return _remembered_text(id(result), (result,), lambda: _result_json(result))
+
+
+def _member_text(key: str, text: str) -> str:
+    """``"key":text``, a member of a JSON object."""
+    return f"{_string(key)}:{text}"
 
 
 def _mapping(value: object) -> dict[str, Any]:
@@ -520,15 +528,21 @@ else:
         return "".join(_chunks(value, 0))
 
 
-def _results_text(domains: Mapping[str, DomainScore], total: DomainScore) -> str:
-    """``"domains":{...},"total":{...}``."""
-    parts = ",".join(f"{_string(key)}:{_result_text(result)}" for key, result in domains.items())
-    return f'"domains":{{{parts}}},"total":{_result_text(total)}'
+def _results_text(domains: Iterable[str], total: str) -> str:
+    """``"domains":{...},"total":{...}``, from the domains' members and the total's text."""
+    return f'"domains":{{{",".join(domains)}}},"total":{total}'
 
 
 def _remembered_results_text(domains: Mapping[str, DomainScore], total: DomainScore) -> str:
-    """``_results_text``, remembered for the results ScoringKey shares between scores."""
-    return _remembered_text(id(domains), (domains, total), lambda: _results_text(domains, total))
+    """The results text of a score, remembered for the results ScoringKey shares between scores."""
+    return _remembered_text(
+        id(domains),
+        (domains, total),
+        lambda: _results_text(
+            (_member_text(key, _result_text(result)) for key, result in domains.items()),
+            _result_text(total),
+        ),
+    )
 
 
 def _head(questionnaire: str, version: str, library_version: str) -> str:
