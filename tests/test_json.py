@@ -21,7 +21,7 @@ def parser(request: pytest.FixtureRequest) -> Iterator[str]:
         yield request.param
         return
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_json, "_orjson", lambda: None)
+        patch.setattr(_json, "orjson_module", lambda: None)
         yield request.param
 
 

@@ -66,7 +66,7 @@ LEAVES = st.one_of(
 
 @given(text=_values(LEAVES) | st.text(alphabet='{}[]":,0123456789.e-+ tfnrul\\', max_size=30))
 def test_orjson_is_used_only_where_it_gives_the_standard_librarys_value(text: str) -> None:
-    quick = _json._quick(text)  # noqa: SLF001 - the two parsers compared
+    quick = _json._quick(text.encode())  # noqa: SLF001 - the two parsers compared
     try:
         strict = _json._strict(text)  # noqa: SLF001
     except JSONTextError:
@@ -79,7 +79,7 @@ def test_orjson_is_used_only_where_it_gives_the_standard_librarys_value(text: st
 def test_numbers_parse_to_the_same_value_either_way(number: str) -> None:
     text = f'{{"n": {number}}}'
     strict = _json._strict(text)  # noqa: SLF001
-    quick = _json._quick(text)  # noqa: SLF001
+    quick = _json._quick(text.encode())  # noqa: SLF001
     try:
         written = orjson.dumps(strict["n"])
     except TypeError:  # an integer past 64 bits: orjson cannot write it
@@ -105,13 +105,13 @@ def test_numbers_parse_to_the_same_value_either_way(number: str) -> None:
     ],
 )
 def test_what_orjson_would_change_is_left_to_the_standard_library(text: str) -> None:
-    assert _json._quick(text) is _json._UNSURE  # noqa: SLF001
+    assert _json._quick(text.encode()) is _json._UNSURE  # noqa: SLF001
 
 
 @pytest.mark.parametrize("separators", [(", ", ": "), (",", ":")], ids=["json.dumps", "compact"])
 def test_orjson_parses_the_usual_serializations(separators: tuple[str, str]) -> None:
     payload = {"s": "a:b,c", "n": [0, -1, 2.5, None, True], "o": {"é": "x"}}
     text = json.dumps(payload, ensure_ascii=False, separators=separators)
-    quick = _json._quick(text)  # noqa: SLF001
+    quick = _json._quick(text.encode())  # noqa: SLF001
     assert quick is not _json._UNSURE  # noqa: SLF001
     assert _exact(quick, payload)

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blunting
-from blunting import _cli
+from blunting import _cli, _json
 from blunting._scoring import _REMEMBERED
 from conftest import ROOT
 from strategies import payloads
@@ -22,6 +22,8 @@ from strategies import payloads
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
+
+    from blunting._scoring import ScoringKey
 
 BUILTIN = blunting.questionnaire()
 EXAMPLE = json.loads((ROOT / "examples" / "complete.json").read_text())
@@ -169,6 +171,18 @@ def test_to_json_is_to_dict_serialized(payload: dict[str, Any]) -> None:
 MINI = blunting.load(ROOT / "tests" / "data" / "mini.json")
 
 
+@pytest.fixture(params=["with the fast extra", "without"])
+def fast_extra(request: pytest.FixtureRequest) -> Iterator[None]:
+    """orjson installed (the test extra installs it), or as if it were not."""
+    if request.param == "with the fast extra":
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_json, "orjson_module", lambda: None)
+        yield
+
+
+@pytest.mark.usefixtures("fast_extra")
 @given(data=st.data())
 def test_score_text_is_the_scores_json(data: st.DataObject) -> None:
     questionnaire = data.draw(st.sampled_from([BUILTIN, MINI]))
@@ -177,19 +191,43 @@ def test_score_text_is_the_scores_json(data: st.DataObject) -> None:
     assert text == questionnaire.score(payload).to_json()
 
 
-def test_a_total_is_never_taken_for_a_domain_result() -> None:
+@pytest.mark.usefixtures("fast_extra")
+@pytest.mark.parametrize(
+    "context",
+    [
+        {"impact": 2, "q": 2**70},  # past 64 bits: orjson cannot write it
+        {"impact": 2.0, "q": [1.0, "\u00e9", None]},
+        {"impact": 2, "q": [1, "\u00e9", None]},
+        {"impact": 2, "q": "\x7f\u2028"},
+        {"impact": None},
+        {},
+    ],
+)
+def test_context_texts_are_the_scores_json(context: dict[str, Any]) -> None:
+    key = _one_domain_key(impact="impact")
+    for _ in range(2):  # the second time, from what was remembered
+        payload = {"answers": {"a": 1, "b": 2}, "context": context}
+        assert key.score_text(payload) == key.score(payload).to_json()
+
+
+def _one_domain_key(impact: str | None = None) -> ScoringKey:
+    """A scoring key of one domain of two items, ``a`` and ``b``, on a 0-4 scale."""
     from blunting._scoring import DomainKey, ScoringKey  # noqa: PLC0415
 
-    # One domain, so a total's key (raw sum, answered, prorated) can equal a
-    # domain's key (index, sum, answered): (0, 1, True) == (0, 1, 1).
-    key = ScoringKey(
+    return ScoringKey(
         questionnaire="one",
         version="1",
         minimum=0,
         maximum=4,
         domains=(DomainKey(id="d", items=(("a", False), ("b", False)), min_answered=1),),
-        impact=None,
+        impact=impact,
     )
+
+
+def test_a_total_is_never_taken_for_a_domain_result() -> None:
+    # One domain, so a total's key (raw sum, answered, prorated) can equal a
+    # domain's key (index, sum, answered): (0, 1, True) == (0, 1, 1).
+    key = _one_domain_key()
     first = key.score({"answers": {"a": 1, "b": None}})
     second = key.score({"answers": {"a": 0, "b": None}})
     assert (first.total.raw, second.total.raw) == (2.0, 0.0)
@@ -283,8 +321,7 @@ def test_the_command_line_reads_a_file_line_by_line_in_blocks(
     in_file = data.split(b"\n")
     if not in_file[-1]:
         in_file.pop()  # what follows the last newline: no line
-    texts = [line.decode("utf-8", "surrogateescape") for line in in_file]
-    for number, result in enumerate(blunting.score_stream(texts), start=1):
+    for number, result in enumerate(blunting.score_stream(in_file), start=1):
         if isinstance(result, blunting.Rejection):
             expected_err += (f"FILE:{number}: {problem}" for problem in result.problems)
         else:
@@ -318,10 +355,13 @@ def test_what_is_remembered_is_bounded_and_forgotten_safely(
         payload = copy.deepcopy(EXAMPLE)
         payload["answers"]["crying_1"] = index % 5
         payload["completed"] = f"2026-03-{1 + index % 28:02d}T10:00:00Z"
+        payload["context"]["impact"] = index % 5
         score = blunting.score(payload)
         assert score == blunting.score(copy.deepcopy(payload))
         assert score.to_json() == _serialized(score)
+        assert BUILTIN._score_text(payload) == score.to_json()  # noqa: SLF001
     assert len(_scoring._SERIALIZED) <= 2  # noqa: SLF001
+    assert len(BUILTIN._key._context_parts) <= 2  # noqa: SLF001
     assert len(_formats._DATES) <= 2  # noqa: SLF001
 
 

@@ -63,13 +63,13 @@ def _blocks_of(file: BinaryIO, name: str) -> Iterator[_Block]:
 def _score_block(block: _Block) -> _Scored:
     """Score a block: one response a line (numbered from ``first``), or all of it.
 
-    Lines are decoded as UTF-8 with undecodable bytes kept (as lone
-    surrogates), so that such a line is rejected on its own.
+    Lines are parsed as bytes, so that a line that is not UTF-8 is rejected
+    on its own.
     """
     name, first, data, lines = block
-    texts: list[str | bytes] = [data]
+    texts = [data]
     if lines:
-        texts = list(data.decode("utf-8", "surrogateescape").split("\n"))
+        texts = data.split(b"\n")
         if data.endswith(b"\n"):
             texts.pop()
     scores: list[str] = []

@@ -47,7 +47,7 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_reject_co
 
 
 @functools.cache
-def _orjson() -> ModuleType | None:
+def orjson_module() -> ModuleType | None:
     """orjson, from the "fast" extra, when installed: imported when first needed."""
     try:
         import orjson  # noqa: PLC0415 - its import takes longer than ours
@@ -60,29 +60,29 @@ def _orjson() -> ModuleType | None:
 _UNSURE: Any = object()
 
 
-def _quick(text: str) -> Any:
-    """The value orjson gives ``text``, where it is sure to be ``loads``'s; else ``_UNSURE``.
+def _quick(data: bytes) -> Any:
+    """The value orjson gives ``data``, where it is sure to be ``loads``'s; else ``_UNSURE``.
 
-    orjson refuses what ``loads`` refuses (``NaN``, lone surrogates, bad
-    syntax), but keeps the last of duplicate keys and turns integers past
-    64 bits into floats. So its value is taken only when orjson writes it
-    back as ``text`` itself, byte for byte, leaving aside spaces when the
-    value has none in its strings (so that every space in ``text`` is
-    between tokens, as after ``json.dumps``'s ``,`` and ``:``). Such text
-    is the value's own serialization, which any faithful parser reads as
-    that value. A lost duplicate, a changed number or a rewritten escape
-    all fail the test.
+    orjson refuses what ``loads`` refuses (``NaN``, lone surrogates, bytes
+    that are not UTF-8, a byte-order mark, bad syntax), but keeps the last of
+    duplicate keys and turns integers past 64 bits into floats. So its value
+    is taken only when orjson writes it back as ``data`` itself, byte for
+    byte, leaving aside spaces when the value has none in its strings (so
+    that every space in ``data`` is between tokens, as after
+    ``json.dumps``'s ``,`` and ``:``). Such text is the value's own
+    serialization, which any faithful parser reads as that value. A lost
+    duplicate, a changed number or a rewritten escape all fail the test.
     """
-    orjson = _orjson()
+    orjson = orjson_module()
     if orjson is None:
         return _UNSURE
-    data = text.encode().strip(b" \t\n\r")
+    data = data.strip(b" \t\n\r")
     try:
         value = orjson.loads(data)
         again = orjson.dumps(value)
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
         return _UNSURE
-    if again == data or (b" " not in again and again == data.translate(None, b" ")):
+    if again == data or (b" " not in again and again == data.replace(b" ", b"")):
         return value
     return _UNSURE
 
@@ -104,8 +104,11 @@ def loads(text: str | bytes) -> Any:
     surrogates, and a ``\u`` escape can make one), blank text, and text
     longer than ``MAX_TEXT_BYTES``.
     """
+    if isinstance(text, bytes) and len(text) <= MAX_TEXT_BYTES:
+        value = _quick(text)  # before decoding: orjson refuses what is not UTF-8
+        return _strict(_unicode(text)) if value is _UNSURE else value
     text = _unicode(text)
-    value = _quick(text)
+    value = _quick(text.encode())
     return _strict(text) if value is _UNSURE else value
 
 

@@ -12,6 +12,7 @@ from typing import Any, Final
 
 import attrs
 
+from blunting import _json
 from blunting._codegen import define
 from blunting._version import __version__
 
@@ -268,6 +269,11 @@ class ScoringKey:
     _total_parts: dict[tuple[int | None, int, bool], _Part] = attrs.field(
         init=False, repr=False, eq=False, factory=dict
     )
+    #: The texts of the impact answer and of the other context answers, by
+    #: orjson's serialization of the context: see ``_context_texts``.
+    _context_parts: dict[bytes, tuple[str, str]] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
     #: How many scored items there are.
     _items: int = attrs.field(init=False, repr=False, eq=False)
     #: A common multiple of every possible count of answers (1 to the largest
@@ -312,19 +318,13 @@ class ScoringKey:
             results = self._results(pattern)
         return results
 
-    def _context(self, payload: Mapping[str, Any]) -> tuple[int | None, dict[str, Any]]:
+    def _context(self, context: Mapping[str, Any] | None) -> tuple[int | None, dict[str, Any]]:
         """The impact answer (as an ``int``) and a copy of the other context answers."""
-        context = payload.get("context")
         if not context:
             return None, {}
-        impact = None
-        if self.impact is not None:
-            impact = context.get(self.impact)
-            if impact is not None:
-                impact = int(impact)
         copy = dict(context)
-        copy.pop(self.impact, None)
-        return impact, copy
+        impact = None if self.impact is None else copy.pop(self.impact, None)
+        return (None if impact is None else int(impact)), copy
 
     def score(self, payload: Mapping[str, Any]) -> Score:
         """Score a payload that the questionnaire's schema has accepted.
@@ -333,7 +333,7 @@ class ScoringKey:
         or null; sums of such values are exact.
         """
         results = self._results_for(payload["answers"])
-        impact, copy = self._context(payload)
+        impact, copy = self._context(payload.get("context"))
         context = _EMPTY
         if copy:
             for key, value in copy.items():
@@ -356,15 +356,45 @@ class ScoringKey:
 
     def score_text(self, payload: Mapping[str, Any]) -> str:
         """``self.score(payload).to_json()``, made without making the :class:`Score`."""
-        impact, context = self._context(payload)
+        impact, context = self._context_texts(payload.get("context"))
         return _line(
             self._head,
             payload.get("respondent"),
             payload.get("completed"),
             self._results_for(payload["answers"])[2],
             impact,
-            _encode(context),
+            context,
         )
+
+    def _context_texts(self, context: Mapping[str, Any] | None) -> tuple[str, str]:
+        """The JSON texts of a valid context's impact answer and of its other answers.
+
+        Contexts repeat, as their questions have options. With the "fast"
+        extra, the texts are remembered under orjson's serialization of the
+        context, which takes a fraction of the time to make. That key is
+        one-to-one on valid contexts: orjson writes distinct JSON values as
+        distinct bytes, except NaN and the infinities (all ``null``), which
+        no option can be (options are JSON). A context that orjson cannot
+        write is written afresh.
+        """
+        orjson = _json.orjson_module() if context else None
+        key = None
+        if orjson is not None:
+            try:
+                key = orjson.dumps(context)
+            except orjson.JSONEncodeError:
+                pass
+            else:
+                found = self._context_parts.get(key)
+                if found is not None:
+                    return found
+        impact, rest = self._context(context)
+        found = (_impact_text(impact), _encode(rest))
+        if key is not None:
+            if len(self._context_parts) >= _REMEMBERED:
+                self._context_parts.clear()
+            self._context_parts[key] = found
+        return found
 
     def _results(self, pattern: tuple[float, ...]) -> _Results:
         """The results for one answer pattern (rules 1-6 of docs/scoring.md), remembered.
@@ -561,17 +591,20 @@ def _line(  # noqa: PLR0913, PLR0917 - a score's six parts
     respondent: str | None,
     completed: str | None,
     results: str,
-    impact: int | None,
+    impact: str,
     context: str,
 ) -> str:
-    """A score's JSON text, from its parts."""
+    """A score's JSON text, from its parts (texts, but for the respondent and completion time)."""
     who = "null" if respondent is None else _string(respondent)
     when = "null" if completed is None else _string(completed)
-    how = "null" if impact is None else str(impact) if type(impact) is int else _compact(impact)
     return (
         f'{head},"respondent":{who},"completed":{when},{results},'
-        f'"impact":{how},"context":{context}}}'
+        f'"impact":{impact},"context":{context}}}'
     )
+
+
+def _impact_text(impact: int | None) -> str:
+    return "null" if impact is None else str(impact) if type(impact) is int else _compact(impact)
 
 
 def _json_text(score: Score) -> str:
@@ -580,6 +613,6 @@ def _json_text(score: Score) -> str:
         score.respondent,
         score.completed,
         _remembered_results_text(score.domains, score.total),
-        score.impact,
+        _impact_text(score.impact),
         _encode(score.context),
     )
