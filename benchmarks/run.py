@@ -10,7 +10,7 @@ Every figure is a ratio to a baseline timed in the same run, round by round
   ``json.loads`` of the payload's JSON text (``json.dumps(payload)``);
 - batch: ``blunting score FILE.jsonl > out.jsonl`` against reading the file and
   ``json.loads``-ing every line, each in a fresh process; with the peak memory
-  of the scoring process. When the "fast" extra (orjson) is installed, the
+  of the command and its workers. When the "fast" extra (orjson) is installed, the
   command line is also timed as it runs without it;
 - import: ``python -c "import blunting"`` against ``import jsonschema``.
 
@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import timeit
 from pathlib import Path
@@ -127,7 +128,7 @@ def _others(schema: dict[str, Any], value: object) -> dict[str, Callable[[], obj
     """fastjsonschema and jsonschema-rs, when installed and able to take the schema."""
     found: dict[str, Callable[[], object]] = {}
     try:
-        import fastjsonschema  # type: ignore[import-not-found]  # noqa: PLC0415
+        import fastjsonschema  # type: ignore[import-not-found, unused-ignore]  # noqa: PLC0415
 
         check = fastjsonschema.compile(schema)
         check(value)
@@ -135,7 +136,7 @@ def _others(schema: dict[str, Any], value: object) -> dict[str, Callable[[], obj
     except Exception as error:  # noqa: BLE001 - not installed, or cannot take the schema
         print(f"  fastjsonschema: not timed ({type(error).__name__}: {error})", file=sys.stderr)
     try:
-        import jsonschema_rs  # type: ignore[import-not-found]  # noqa: PLC0415
+        import jsonschema_rs  # type: ignore[import-not-found, unused-ignore]  # noqa: PLC0415
 
         validator = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
         found["jsonschema-rs (compiled Rust)"] = lambda: validator.is_valid(value)
@@ -161,16 +162,52 @@ def _has_fast_extra() -> bool:
 
 
 def _run(command: list[str], output: Path) -> tuple[float, int]:
-    """Wall seconds and peak memory (bytes) of one process."""
+    """Wall seconds of one process, and the peak memory (bytes) of it and its workers."""
     with output.open("wb") as sink:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=sink)  # noqa: S603 - our own commands
+        peak = [0]
+        watcher = threading.Thread(target=_watch_peak, args=(process.pid, peak))
+        watcher.start()
         _, status, usage = os.wait4(process.pid, 0)
         spent = time.perf_counter() - started
+        watcher.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1):
         raise SystemExit(f"{command} failed with status {process.returncode}")
-    return spent, usage.ru_maxrss * 1024
+    return spent, peak[0] or usage.ru_maxrss * 1024
+
+
+def _watch_peak(pid: int, peak: list[int]) -> None:
+    """The peak memory of a running process and its workers, read from Linux's /proc.
+
+    Every 50 ms, the resident memory of the process and of every process it
+    started is summed (pages they share are counted in each); ``peak``
+    holds the largest sum seen. The process's own ``ru_maxrss`` would leave
+    out its workers, and on Linux it keeps the memory of this process, from
+    which it was started.
+    """
+    while True:
+        tree, held = [pid], 0
+        for member in tree:
+            try:
+                held += _resident(member)
+                for task in Path(f"/proc/{member}/task").iterdir():
+                    tree += map(int, (task / "children").read_text().split())
+            except (OSError, ValueError):  # gone, or not Linux
+                continue
+        if not held:  # the process has ended
+            return
+        peak[0] = max(peak[0], held)
+        time.sleep(0.05)
+
+
+def _resident(pid: int) -> int:
+    """The resident memory of a process, in bytes; 0 once it has ended."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0  # a zombie: its memory is freed
 
 
 def batch(lines: int, rounds: int) -> list[tuple[str, float, float, int]]:

@@ -75,6 +75,38 @@ def test_orjson_is_used_only_where_it_gives_the_standard_librarys_value(text: st
         assert quick is _json._UNSURE or _exact(quick, strict), (quick, strict)  # noqa: SLF001
 
 
+def _spoiled(data: bytes, spoil: list[tuple[int, bytes]]) -> bytes:
+    """``data`` with some bytes replaced by others: a BOM, a stray byte, half a character."""
+    for at, garbage in spoil:
+        where = at % (len(data) + 1)
+        data = data[:where] + garbage + data[where + 1 :]
+    return data
+
+
+@given(
+    text=_values(LEAVES),
+    spoil=st.lists(
+        st.tuples(
+            st.integers(0, 200),
+            st.sampled_from([b"\xef\xbb\xbf", b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00", b'"'])
+            | st.binary(max_size=3),
+        ),
+        max_size=2,
+    ),
+)
+def test_bytes_are_taken_by_orjson_only_where_they_are_valid_utf_8_json(
+    text: str, spoil: list[tuple[int, bytes]]
+) -> None:
+    data = _spoiled(text.encode(), spoil)
+    quick = _json._quick(data)  # noqa: SLF001 - before any decoding, as loads does for bytes
+    try:
+        strict = _json._strict(_json._unicode(data))  # noqa: SLF001
+    except JSONTextError:
+        assert quick is _json._UNSURE  # noqa: SLF001
+    else:
+        assert quick is _json._UNSURE or _exact(quick, strict), (quick, strict)  # noqa: SLF001
+
+
 @given(number=NUMBER_TEXTS)
 def test_numbers_parse_to_the_same_value_either_way(number: str) -> None:
     text = f'{{"n": {number}}}'
