@@ -181,11 +181,12 @@ def _run(command: list[str], output: Path) -> tuple[float, int]:
 def _watch_peak(pid: int, peak: list[int]) -> None:
     """The peak memory of a running process and its workers, read from Linux's /proc.
 
-    Every 50 ms, the resident memory of the process and of every process it
-    started is summed (pages they share are counted in each); ``peak``
-    holds the largest sum seen. The process's own ``ru_maxrss`` would leave
-    out its workers, and on Linux it keeps the memory of this process, from
-    which it was started.
+    Every 50 ms, the proportional set size of the process and of every
+    process it started is summed (a page that n processes share counts 1/n
+    in each, so the sum is what they hold together); ``peak`` holds the
+    largest sum seen. The process's own ``ru_maxrss`` would leave out its
+    workers, and on Linux it keeps the memory of this process, from which it
+    was started.
     """
     while True:
         tree, held = [pid], 0
@@ -203,9 +204,9 @@ def _watch_peak(pid: int, peak: list[int]) -> None:
 
 
 def _resident(pid: int) -> int:
-    """The resident memory of a process, in bytes; 0 once it has ended."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+    """The proportional set size of a process, in bytes; 0 once it has ended."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
             return int(line.split()[1]) * 1024
     return 0  # a zombie: its memory is freed
 
