@@ -1,11 +1,18 @@
-"""Shared test setup: Hypothesis profiles and paths."""
+"""Shared test setup: Hypothesis profiles, paths, and the parser with or without the fast extra."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from blunting import _json
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 ROOT = Path(__file__).parent.parent
 
@@ -26,3 +33,15 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.fixture(params=["with the fast extra", "without"])
+def fast_extra(request: pytest.FixtureRequest) -> Iterator[None]:
+    """orjson from the "fast" extra (the test extra installs it), or as if not installed."""
+    if request.param == "with the fast extra":
+        pytest.importorskip("orjson")
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_json, "orjson_module", lambda: None)
+        yield

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pytest
 
-from blunting import _json
 from blunting._json import MAX_TEXT_BYTES, JSONTextError, describe, loads
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-
-@pytest.fixture(autouse=True, params=["orjson where sure", "standard library only"])
-def parser(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Every test here runs with the "fast" extra's parser and without it."""
-    if request.param == "orjson where sure":
-        pytest.importorskip("orjson")
-        yield request.param
-        return
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_json, "orjson_module", lambda: None)
-        yield request.param
+#: Every test here runs with the "fast" extra's parser and without it.
+pytestmark = pytest.mark.usefixtures("fast_extra")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blunting
-from blunting import _cli, _json
+from blunting import _cli
 from blunting._scoring import _REMEMBERED
 from conftest import ROOT
 from strategies import payloads
@@ -169,17 +169,6 @@ def test_to_json_is_to_dict_serialized(payload: dict[str, Any]) -> None:
 
 
 MINI = blunting.load(ROOT / "tests" / "data" / "mini.json")
-
-
-@pytest.fixture(params=["with the fast extra", "without"])
-def fast_extra(request: pytest.FixtureRequest) -> Iterator[None]:
-    """orjson installed (the test extra installs it), or as if it were not."""
-    if request.param == "with the fast extra":
-        yield
-        return
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_json, "orjson_module", lambda: None)
-        yield
 
 
 @pytest.mark.usefixtures("fast_extra")
