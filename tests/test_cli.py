@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,9 +25,10 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 SCORE_SCHEMA = json.loads((ROOT / "schemas" / "vocabulary" / "1" / "score.json").read_text())
 
 
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str | Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "blunting", *map(str, args)],
+        input=stdin,
         capture_output=True,
         text=True,
         check=False,
@@ -30,11 +36,33 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def mixed_file(tmp_path: Path) -> Path:
+    """Good, invalid, blank, broken and good lines, in that order."""
+    good = json.loads(EXAMPLES[0].read_text())
+    bad = {**good, "answers": {"crying_1": 9}}
+    path = tmp_path / "responses.jsonl"
+    path.write_text(
+        "\n".join([json.dumps(good), json.dumps(bad), "", "{oops", json.dumps(good)]) + "\n"
+    )
+    return path
+
+
+def mixed_problems(path: Path) -> list[str]:
+    return [
+        f"{path}:2: /answers/crying_1: 9 is greater than the maximum of 4",
+        f"{path}:3: (root): no JSON value: the text is blank",
+        (
+            f"{path}:4: (root): not valid JSON: Expecting property name enclosed in double quotes "
+            "at line 1 column 2"
+        ),
+    ]
+
+
 def test_scores_the_examples() -> None:
     assert EXAMPLES
     done = run("score", *EXAMPLES)
     assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
+    assert done.stderr == f"blunting: {len(EXAMPLES)} scored, 0 rejected\n"
     lines = done.stdout.splitlines()
     assert len(lines) == len(EXAMPLES)
     for line, path in zip(lines, EXAMPLES, strict=True):
@@ -44,22 +72,13 @@ def test_scores_the_examples() -> None:
 
 
 def test_a_rejected_line_in_the_middle_of_a_jsonl_file(tmp_path: Path) -> None:
-    good = json.loads(EXAMPLES[0].read_text())
-    bad = {**good, "answers": {"crying_1": 9}}
-    path = tmp_path / "responses.jsonl"
-    path.write_text(
-        "\n".join([json.dumps(good), json.dumps(bad), "", "{oops", json.dumps(good)]) + "\n"
-    )
+    path = mixed_file(tmp_path)
     done = run("score", path)
     assert done.returncode == 1
     assert len(done.stdout.splitlines()) == 2
     assert done.stderr.splitlines() == [
-        f"{path}:2: /answers/crying_1: 9 is greater than the maximum of 4",
-        f"{path}:3: (root): no JSON value: the text is blank",
-        (
-            f"{path}:4: (root): not valid JSON: Expecting property name enclosed in double quotes "
-            "at line 1 column 2"
-        ),
+        *mixed_problems(path),
+        "blunting: 2 scored, 3 rejected (problems above)",
     ]
 
 
@@ -91,6 +110,248 @@ def test_usage_errors(args: tuple[str, ...]) -> None:
 def test_version_and_help() -> None:
     done = run("--version")
     assert (done.returncode, done.stdout.strip()) == (0, f"blunting {blunting.__version__}")
-    done = run("score", "--help")
+    for command in ("validate", "score", "schema", "take", "report"):
+        done = run(command, "--help")
+        assert done.returncode == 0
+        assert f"example:\n  blunting {command}" in done.stdout
+    done = run("--help")
     assert done.returncode == 0
-    assert "example: blunting score" in done.stdout
+    assert "not a diagnosis" in done.stdout
+
+
+# --- score: formats, output files, rejects ---------------------------------
+
+#: The CSV columns, as the README documents them: stable.
+CSV_HEADER = [
+    "respondent",
+    "completed",
+    "questionnaire",
+    "version",
+    *(
+        f"{part}_{column}"
+        for part in ("crying", "empathy", "positive", "total")
+        for column in ("raw", "mean", "scaled", "answered", "prorated", "status")
+    ),
+    "impact",
+]
+
+
+def test_csv_has_the_documented_columns_and_one_row_per_scored_response(tmp_path: Path) -> None:
+    path = mixed_file(tmp_path)
+    done = run("score", path, "--format", "csv")
+    assert done.returncode == 1
+    rows = list(csv.reader(io.StringIO(done.stdout, newline="")))
+    assert rows[0] == CSV_HEADER
+    assert len(rows) == 3
+    example = json.loads(EXAMPLES[0].read_text())
+    for row in rows[1:]:
+        cells = dict(zip(CSV_HEADER, row, strict=True))
+        assert cells["respondent"] == example["respondent"]
+        assert cells["completed"] == example["completed"]
+        assert cells["impact"] == str(example["context"]["impact"])
+        # examples/complete.json: every answer given, none prorated
+        assert cells["crying_answered"] == "6"
+        assert cells["total_answered"] == "18"
+        assert cells["total_prorated"] == "false"
+        assert cells["total_status"] == "scored"
+
+
+def test_csv_cells_carry_the_score_exactly() -> None:
+    done = run("score", *EXAMPLES, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(done.stdout, newline="")))
+    assert len(rows) == len(EXAMPLES)
+    for row, path in zip(rows, EXAMPLES, strict=True):
+        score = blunting.score(json.loads(path.read_text())).to_dict()
+        for part, result in [*score["domains"].items(), ("total", score["total"])]:
+            for column, value in result.items():
+                if column == "items":
+                    continue
+                expected = "" if value is None else json.dumps(value)
+                assert row[f"{part}_{column}"] == expected.strip('"'), (path, part, column)
+        impact = score["impact"]
+        assert row["impact"] == ("" if impact is None else str(impact))
+
+
+def test_json_format_is_one_array_of_the_jsonl_scores(tmp_path: Path) -> None:
+    path = mixed_file(tmp_path)
+    lines = run("score", path).stdout.splitlines()
+    array = json.loads(run("score", path, "--format", "json").stdout)
+    assert array == [json.loads(line) for line in lines]
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    done = run("score", empty, "--format", "json")
+    assert (done.returncode, json.loads(done.stdout)) == (0, [])
+
+
+def test_output_and_rejects_files(tmp_path: Path) -> None:
+    path = mixed_file(tmp_path)
+    output, rejects = tmp_path / "scores.jsonl", tmp_path / "rejects.txt"
+    done = run("score", path, "--output", output, "--rejects", rejects)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr == f"blunting: 2 scored, 3 rejected (see {rejects})\n"
+    assert len(output.read_text().splitlines()) == 2
+    assert rejects.read_text().splitlines() == mixed_problems(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [path.name, output.name, rejects.name]
+    )
+
+
+def test_an_unreadable_input_leaves_the_output_as_it_was(tmp_path: Path) -> None:
+    output = tmp_path / "scores.jsonl"
+    output.write_text("earlier scores\n")
+    done = run("score", EXAMPLES[0], tmp_path, "--output", output)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [f"blunting: cannot read {tmp_path}: Is a directory"]
+    assert output.read_text() == "earlier scores\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [output.name]
+
+
+@pytest.mark.parametrize("where", ["missing/scores.jsonl", "."])
+def test_an_output_that_cannot_be_written_is_a_usage_error(tmp_path: Path, where: str) -> None:
+    done = run("score", EXAMPLES[0], "--output", tmp_path / where)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"blunting: cannot write {tmp_path / where}: ")
+    assert len(done.stderr.splitlines()) == 1
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT"), reason="needs SIGINT")
+def test_ctrl_c_leaves_no_partial_output(tmp_path: Path) -> None:
+    output = tmp_path / "scores.jsonl"
+    output.write_text("earlier scores\n")
+    line = EXAMPLES[0].read_text().replace("\n", "") + "\n"
+    with subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "blunting", "score", "-", "--output", str(output)],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdin is not None
+        assert process.stderr is not None
+        process.stdin.write(line * 10)
+        process.stdin.flush()
+        deadline = time.monotonic() + 60
+        while not any(p.name.endswith(".part") for p in tmp_path.iterdir()):
+            assert time.monotonic() < deadline, "the command never started its output"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        stderr = process.stderr.read()
+        status = process.wait(timeout=60)
+    assert status == 130
+    assert stderr.strip() == "blunting: interrupted"
+    assert output.read_text() == "earlier scores\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [output.name]
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "many.jsonl"
+    path.write_text((EXAMPLES[0].read_text().replace("\n", "") + "\n") * 20_000)
+    with subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "blunting", "score", str(path), "--jobs", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.readline()
+        process.stdout.close()  # like `| head -1`
+        stderr = process.stderr.read()
+        process.wait(timeout=60)
+    assert b"Traceback" not in stderr
+    assert b"Error" not in stderr
+
+
+# --- validate ---------------------------------------------------------------
+
+
+def test_validate_prints_every_problem_and_exits_1(tmp_path: Path) -> None:
+    path = mixed_file(tmp_path)
+    done = run("validate", path, *EXAMPLES)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == mixed_problems(path)
+    assert done.stderr == f"blunting: {2 + len(EXAMPLES)} valid, 3 invalid\n"
+
+
+def test_validate_exits_0_when_all_are_valid() -> None:
+    done = run("validate", *EXAMPLES)
+    assert (done.returncode, done.stdout) == (0, "")
+    assert done.stderr == f"blunting: {len(EXAMPLES)} valid, 0 invalid\n"
+
+
+def test_validate_reads_standard_input_as_one_json_text_or_as_lines() -> None:
+    pretty = EXAMPLES[0].read_text()
+    assert "\n  " in pretty  # spread over lines: one JSON text
+    done = run("validate", "-", stdin=pretty)
+    assert (done.returncode, done.stderr) == (0, "blunting: 1 valid, 0 invalid\n")
+    compact = json.dumps(json.loads(pretty))
+    done = run("validate", "-", stdin=f"{compact}\n{{}}\n{compact}\n")
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        '<stdin>:2: /questionnaire: "questionnaire" is a required property',
+        '<stdin>:2: /version: "version" is a required property',
+    ]
+    assert done.stderr == "blunting: 2 valid, 1 invalid\n"
+
+
+@pytest.mark.parametrize("command", ["validate", "score", "report"])
+def test_unreadable_inputs_are_usage_errors(tmp_path: Path, command: str) -> None:
+    extra = ("--output", str(tmp_path / "out.html")) if command == "report" else ()
+    for unreadable, reason in [
+        (tmp_path / "nope.json", "No such file or directory"),
+        (tmp_path, "Is a directory"),
+    ]:
+        done = run(command, EXAMPLES[0], unreadable, *extra)
+        assert done.returncode == 2
+        assert done.stdout == ""
+        assert done.stderr.splitlines() == [f"blunting: cannot read {unreadable}: {reason}"]
+
+
+# --- schema -----------------------------------------------------------------
+
+
+def test_schema_prints_the_questionnaire_and_score_schemas() -> None:
+    done = run("schema")
+    assert done.returncode == 0
+    assert json.loads(done.stdout) == blunting.questionnaire().schema
+    assert json.loads(run("schema", "questionnaire", "--version", "1.0.0").stdout) == (
+        blunting.questionnaire("1.0.0").schema
+    )
+    assert json.loads(run("schema", "score").stdout) == SCORE_SCHEMA
+
+
+def test_schema_of_an_unknown_version_is_a_usage_error() -> None:
+    done = run("schema", "--version", "9.9.9")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith('blunting: no version "9.9.9"')
+
+
+# --- progress ---------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_a_progress_bar_shows_on_a_terminal_only(tmp_path: Path) -> None:
+    path = tmp_path / "many.jsonl"
+    path.write_text((EXAMPLES[0].read_text().replace("\n", "") + "\n") * 100_000)
+    leader, follower = os.openpty()
+    with subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "blunting", "score", str(path), "--jobs", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    ) as process:
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 1 << 16)
+            except OSError:  # the terminal closed with the command
+                break
+            if not chunk:
+                break
+            shown += chunk
+        assert process.wait(timeout=120) == 0
+    os.close(leader)
+    text = shown.decode()
+    assert "blunting: " in text
+    assert "%|" in text  # the bar: percent done, then the bar itself
+    assert text.rstrip().endswith("blunting: 100000 scored, 0 rejected")

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blunting
-from blunting import _cli
+from blunting import _batch, _cli
 from blunting._scoring import _REMEMBERED
 from conftest import ROOT
 from strategies import payloads
@@ -266,14 +266,21 @@ def test_the_command_line_scores_long_files_in_parallel_alike(
 ) -> None:
     path = tmp_path / "many.jsonl"
     path.write_text("".join(line + "\n" for line in _lines(101)))
-    monkeypatch.setattr(_cli, "_BLOCK", 1000)
-    monkeypatch.setattr(_cli, "_PARALLEL_FROM", 3)
+    monkeypatch.setattr(_batch, "_BLOCK", 1000)
+    monkeypatch.setattr(_batch, "_PARALLEL_FROM", 3)
+    for command in (["score", "--format", "csv"], ["score", "--format", "json"], ["validate"]):
+        outputs = []
+        for jobs in ("1", "2"):
+            assert _cli.main([*command, "--jobs", jobs, str(path)]) == _cli.REJECTED
+            outputs.append(capsys.readouterr())
+        assert outputs[0] == outputs[1]
     outputs = []
     for jobs in ("1", "2"):
         assert _cli.main(["score", "--jobs", jobs, str(path)]) == _cli.REJECTED
         outputs.append(capsys.readouterr())
     assert outputs[0] == outputs[1]
     assert len(outputs[0].out.splitlines()) == 34  # every third line is scored
+    assert outputs[0].err.splitlines()[-1] == "blunting: 34 scored, 67 rejected (problems above)"
     assert outputs[0].err.splitlines()[0].startswith(f"{path}:2: /answers/crying_1:")
     assert f"{path}:3: (root): not valid JSON" in outputs[0].err
 
@@ -316,12 +323,15 @@ def test_the_command_line_reads_a_file_line_by_line_in_blocks(
         else:
             expected_out.append(result.to_json())
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_cli, "_BLOCK", block)
-        blocks = list(_cli._blocks_of(io.BytesIO(data), "FILE"))  # noqa: SLF001
+        patch.setattr(_batch, "_BLOCK", block)
+        blocks = list(_batch.blocks_of(io.BytesIO(data), "FILE"))
     assert b"".join(data for _, _, data, _ in blocks) == data
-    scored = [_cli._score_block(b) for b in blocks]  # noqa: SLF001
-    assert b"".join(out for out, _ in scored).decode().splitlines() == expected_out
-    assert [line for _, err in scored for line in err] == expected_err
+    scored = [_batch.handle("jsonl", b) for b in blocks]
+    assert b"".join(done.output for done in scored).decode().splitlines() == expected_out
+    assert [line for done in scored for line in done.problems] == expected_err
+    assert sum(done.accepted for done in scored) == len(expected_out)
+    assert sum(done.accepted + done.rejected for done in scored) == len(in_file)
+    assert sum(done.size for done in scored) == len(data)
 
 
 @pytest.mark.parametrize("jobs", ["0", "-1", "many"])

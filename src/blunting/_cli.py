@@ -1,154 +1,177 @@
-"""The ``blunting`` command line: ``blunting score FILE...``."""
+"""The ``blunting`` command line: validate, score, schema, take and report."""
 
 from __future__ import annotations
 
 import argparse
-import collections
-import itertools
-import multiprocessing
+import contextlib
+import json
 import os
+import signal
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from blunting._api import score_text
-from blunting._stream import Rejection, results
+from blunting import _batch
+from blunting._errors import BluntingError
 from blunting._version import __version__
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
-#: Exit statuses.
-OK, REJECTED, USAGE = 0, 1, 2
+    from tqdm import tqdm
 
-_LINE_SUFFIXES = (".jsonl", ".ndjson")
+#: Exit statuses: all valid; some input rejected; a usage or I/O error;
+#: interrupted (128 + SIGINT, as shells report it).
+OK, REJECTED, USAGE, INTERRUPTED = 0, 1, 2, 130
 
-
-#: Bytes of whole lines read, and scored together, at a time (the last line
-#: of a block runs on into the next block when it is longer).
-_BLOCK = 1 << 20
-#: A file of more blocks than this is scored by several processes.
-_PARALLEL_FROM = 10
-
-#: A block of a file: its name, the line number of its first line, its bytes,
-#: and whether they are lines of JSON (or else one JSON text).
-_Block = tuple[str, int, bytes, bool]
-#: What scoring a block gives: the scores' JSON lines (UTF-8), and the problem lines.
-_Scored = tuple[bytes, list[str]]
+#: Processes for a long JSONL file, at most: each takes about 35 MB.
+_MAX_DEFAULT_JOBS = 4
 
 
-def _blocks(path: Path) -> Iterator[_Block]:
-    """The file in blocks of whole lines; a file that is not ``.jsonl`` is one block."""
-    with path.open("rb") as file:
-        if path.suffix.lower() in _LINE_SUFFIXES:
-            yield from _blocks_of(file, str(path))
-        else:
-            yield str(path), 1, file.read(), False
+class UsageError(Exception):
+    """A usage or I/O problem: printed as one line, with exit status 2."""
 
 
-def _blocks_of(file: BinaryIO, name: str) -> Iterator[_Block]:
-    """The lines of ``file`` in blocks of about ``_BLOCK`` bytes, each ending a line."""
-    first, rest = 1, b""
-    while block := file.read(_BLOCK):
-        block = rest + block
-        end = block.rfind(b"\n") + 1
-        if end:
-            yield name, first, block[:end], True
-            first += block.count(b"\n", 0, end)
-        rest = block[end:]
-    if rest:
-        yield name, first, rest, True
+def _fail(message: str | None) -> None:
+    if message is not None:
+        raise UsageError(message)
 
 
-def _score_block(block: _Block) -> _Scored:
-    """Score a block: one response a line (numbered from ``first``), or all of it.
+def _progress(total: int | None) -> tqdm[Any] | None:
+    """A progress bar over bytes read, on standard error when it is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm  # noqa: PLC0415 - only a terminal needs it
 
-    Lines are parsed as bytes, so that a line that is not UTF-8 is rejected
-    on its own.
-    """
-    name, first, data, lines = block
-    texts = [data]
-    if lines:
-        texts = data.split(b"\n")
-        if data.endswith(b"\n"):
-            texts.pop()
-    scores: list[str] = []
-    problems: list[str] = []
-    for result in results(texts, score_text):
-        if isinstance(result, Rejection):
-            problems += (f"{name}:{first + result.index}: {p}" for p in result.problems)
-        else:
-            scores.append(result)
-    scores.append("")  # a newline after the last score too
-    return "\n".join(scores).encode(), problems
-
-
-def _scored(blocks: Iterator[_Block], jobs: int) -> Iterator[_Scored]:
-    """Each block scored, in order: here, or by ``jobs`` processes for a long input.
-
-    At most ``2 * jobs`` blocks are out at once, so memory stays flat.
-    """
-    if jobs <= 1:
-        yield from map(_score_block, blocks)
-        return
-    ahead = list(itertools.islice(blocks, _PARALLEL_FROM + 1))
-    if len(ahead) <= _PARALLEL_FROM:  # too short to be worth more processes
-        yield from map(_score_block, ahead)
-        return
-    with multiprocessing.Pool(jobs) as pool:
-        running = collections.deque(
-            pool.apply_async(_score_block, (block,)) for block in ahead[: 2 * jobs]
-        )
-        for block in itertools.chain(ahead[2 * jobs :], blocks):
-            yield running.popleft().get()
-            running.append(pool.apply_async(_score_block, (block,)))
-        while running:
-            yield running.popleft().get()
+    try:
+        columns, lines = os.get_terminal_size(sys.stderr.fileno())
+    except OSError:  # pragma: no cover - a terminal that will not say its size
+        columns = lines = 0
+    return tqdm(
+        total=total,
+        # a terminal that says it has no size would get no bar
+        ncols=columns or 80,
+        nrows=lines or 24,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        delay=0.5,  # a short input is done before any bar shows
+        leave=False,
+        file=sys.stderr,
+        desc="blunting",
+    )
 
 
-def _score_files(paths: Sequence[Path], jobs: int) -> int:
-    """Print the scores of every file's responses as JSON lines, in UTF-8."""
-    status = OK
+def _report_problems(lines: list[str], to: BinaryIO, bar: tqdm[Any] | None) -> None:
+    text = "".join(line + "\n" for line in lines).encode()
+    if bar is not None and to is sys.stderr.buffer:
+        with bar.external_write_mode():
+            to.write(text)
+            to.flush()
+    else:
+        to.write(text)
+
+
+def _run_files(
+    task: str,
+    arguments: argparse.Namespace,
+    output: Callable[[bytes], object],
+    problems: BinaryIO,
+) -> tuple[int, int]:
+    """Handle every input file in order; the counts of accepted and rejected inputs."""
+    sources = [_batch.Source(argument) for argument in arguments.files]
+    for source in sources:
+        _fail(source.check())
+    sizes = [source.size() for source in sources]
+    total = None if None in sizes else sum(size or 0 for size in sizes)
+    accepted = rejected = 0
+    bar = _progress(total)
+    try:
+        for source in sources:
+            try:
+                for done in _batch.handled(task, source.blocks(), arguments.jobs):
+                    output(done.output)
+                    if done.problems:
+                        _report_problems(done.problems, problems, bar)
+                    accepted += done.accepted
+                    rejected += done.rejected
+                    if bar is not None:
+                        bar.update(done.size)
+            except OSError as error:
+                raise UsageError(f"cannot read {source.name}: {error.strerror}") from None
+    finally:
+        if bar is not None:
+            bar.close()
+    return accepted, rejected
+
+
+def _validate(arguments: argparse.Namespace) -> int:
+    valid, invalid = _run_files("validate", arguments, lambda _text: None, sys.stdout.buffer)
     sys.stdout.flush()
-    out = sys.stdout.buffer
-    for path in paths:
-        try:
-            for scores, problems in _scored(_blocks(path), jobs):
-                out.write(scores)
-                if problems:
-                    status = REJECTED
-                    sys.stderr.write("".join(line + "\n" for line in problems))
-        except OSError as error:
-            print(f"blunting: cannot read {path}: {error.strerror}", file=sys.stderr)
-            return USAGE
-    return status
+    _summary(f"{valid} valid, {invalid} invalid")
+    return REJECTED if invalid else OK
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="blunting",
-        description="Check and score emotional-blunting questionnaire responses. "
-        "A score is not a diagnosis.",
-    )
-    parser.add_argument("--version", action="version", version=f"blunting {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    scorer = commands.add_parser(
-        "score",
-        help="score responses, printing one JSON score per line",
-        description="Score each response in each FILE and print one JSON score per line. "
-        "A .jsonl or .ndjson file holds one response per line; any other file holds one. "
-        "Problems go to standard error as FILE:LINE: /json/pointer: message.",
-        epilog="example: blunting score examples/complete.json",
-    )
-    scorer.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    scorer.add_argument(
-        "--jobs",
-        type=_positive,
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="processes to score a long JSONL file with (default: one per CPU, %(default)s here)",
-    )
-    return parser
+def _score(arguments: argparse.Namespace) -> int:
+    _fail(_batch.writable(arguments.output))
+    _fail(_batch.writable(arguments.rejects))
+    sys.stdout.flush()
+    with (
+        _batch.atomic(arguments.output, sys.stdout.buffer) as out,
+        _batch.atomic(arguments.rejects, sys.stderr.buffer) as rejects,
+    ):
+        write: Callable[[bytes], object] = out.write
+        array = None
+        if arguments.format == "csv":
+            header = ",".join(_batch.csv_header()) + "\r\n"
+            out.write(header.encode())
+        elif arguments.format == "json":
+            array = _batch.JSONArray(out)
+            write = array.write
+        scored, rejected = _run_files(arguments.format, arguments, write, rejects)
+        if array is not None:
+            array.close()
+    where = ""
+    if rejected:
+        where = f" (see {arguments.rejects})" if arguments.rejects else " (problems above)"
+    _summary(f"{scored} scored, {rejected} rejected{where}")
+    return REJECTED if rejected else OK
+
+
+def _summary(text: str) -> None:
+    sys.stderr.write(f"blunting: {text}\n")
+
+
+def _schema(arguments: argparse.Namespace) -> int:
+    from blunting._api import questionnaire  # noqa: PLC0415
+    from blunting._resources import BASE_URI, SCORE_URI, shipped  # noqa: PLC0415
+
+    found = questionnaire(arguments.version)  # checks the version either way
+    schema: Any = found.schema
+    if arguments.which == "score":
+        schema = shipped(SCORE_URI.removeprefix(BASE_URI))
+    sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    return OK
+
+
+def _take(arguments: argparse.Namespace) -> int:
+    from blunting._take import take  # noqa: PLC0415
+
+    _fail(_batch.writable(arguments.output))
+    return take(arguments.version, arguments.output, arguments.respondent)
+
+
+def _report(arguments: argparse.Namespace) -> int:
+    from blunting._report import report  # noqa: PLC0415
+
+    _fail(_batch.writable(arguments.output))
+    sources = [_batch.Source(argument) for argument in arguments.files]
+    for source in sources:
+        _fail(source.check())
+    return report(sources, arguments.output)
+
+
+def _default_jobs() -> int:
+    return max(1, min(_MAX_DEFAULT_JOBS, os.cpu_count() or 1))
 
 
 def _positive(text: str) -> int:
@@ -161,12 +184,158 @@ def _positive(text: str) -> int:
     return number
 
 
+_INPUTS_HELP = (
+    "A .jsonl or .ndjson file holds one response a line; any other file holds one "
+    "JSON response. '-' reads standard input: lines when its first line is a whole "
+    "JSON object, else one JSON response."
+)
+
+
+def _files_and_jobs(command: argparse.ArgumentParser) -> None:
+    command.add_argument("files", nargs="+", metavar="FILE", help="responses to read ('-': stdin)")
+    command.add_argument(
+        "--jobs",
+        type=_positive,
+        default=_default_jobs(),
+        metavar="N",
+        help="processes for a long JSONL file (default: the CPUs, at most "
+        f"{_MAX_DEFAULT_JOBS}: %(default)s here)",
+    )
+
+
+def _version_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--version", metavar="V", help="the questionnaire version (default: the latest)"
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="blunting",
+        description="Check, score and show emotional-blunting questionnaire responses. "
+        "A score is not a diagnosis: the questionnaire has no validated cut-offs.",
+        epilog="examples:\n  blunting score responses.jsonl --format csv --output scores.csv\n"
+        "  blunting take --output me.json\n\n"
+        "exit status: 0 all valid, 1 some input rejected, 2 usage or I/O error",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"blunting {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str, description: str, example: str) -> Any:
+        return commands.add_parser(
+            name,
+            help=summary,
+            description=description,
+            epilog=f"example:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    validator = command(
+        "validate",
+        "check responses, printing each problem",
+        "Check each response in each FILE. Each problem is printed as "
+        f"FILE:LINE: /json/pointer: message. {_INPUTS_HELP}",
+        "blunting validate responses.jsonl",
+    )
+    _files_and_jobs(validator)
+    validator.set_defaults(run=_validate)
+
+    scorer = command(
+        "score",
+        "score responses",
+        "Score each response in each FILE, in order. Rejected responses are reported as "
+        "FILE:LINE: /json/pointer: message (to --rejects, or standard error), and a "
+        f"summary closes the run. {_INPUTS_HELP}",
+        "blunting score responses.jsonl --format csv --output scores.csv",
+    )
+    _files_and_jobs(scorer)
+    scorer.add_argument(
+        "--format",
+        choices=_batch.FORMATS,
+        default="jsonl",
+        help="jsonl: a JSON score a line (default); json: one JSON array; "
+        "csv: a row per response (columns: see the README)",
+    )
+    scorer.add_argument(
+        "--output", metavar="FILE", help="write here, all at once (default: standard output)"
+    )
+    scorer.add_argument(
+        "--rejects", metavar="FILE", help="write problems here (default: standard error)"
+    )
+    scorer.set_defaults(run=_score)
+
+    schemas = command(
+        "schema",
+        "print a JSON Schema",
+        "Print the JSON Schema (Draft 2020-12) of a response to the questionnaire, or of "
+        "the score the library makes of one.",
+        "blunting schema questionnaire --version 1.0.0",
+    )
+    schemas.add_argument(
+        "which",
+        nargs="?",
+        choices=("questionnaire", "score"),
+        default="questionnaire",
+        help="which schema (default: questionnaire)",
+    )
+    _version_option(schemas)
+    schemas.set_defaults(run=_schema)
+
+    taker = command(
+        "take",
+        "answer the questionnaire here",
+        "Answer the questionnaire in the terminal, one question at a time, and see your "
+        "scores. Questions are asked on standard error; the answers are written as JSON "
+        "to --output, or else to standard output. Answers can be piped in, one a line.",
+        "blunting take --output me.json",
+    )
+    taker.add_argument("--output", metavar="FILE", help="save the answers here")
+    taker.add_argument("--respondent", metavar="ID", help="an id to save with the answers")
+    _version_option(taker)
+    taker.set_defaults(run=_take)
+
+    reporter = command(
+        "report",
+        "write an HTML report of scores",
+        "Score each response in each FILE and write one self-contained HTML page: per "
+        f"respondent, a chart of the domain scores and their course over time. {_INPUTS_HELP}",
+        "blunting report responses.jsonl --output report.html",
+    )
+    reporter.add_argument("files", nargs="+", metavar="FILE", help="responses ('-': stdin)")
+    reporter.add_argument("--output", metavar="FILE", required=True, help="the HTML file")
+    reporter.set_defaults(run=_report)
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 1 rejected input, 2 usage)."""
+    """Run the command line; returns the exit status (see ``OK`` and the others)."""
     arguments = _parser().parse_args(argv)
-    return _score_files(arguments.files, arguments.jobs)
+    try:
+        status: int = arguments.run(arguments)
+    except (UsageError, BluntingError) as error:
+        sys.stderr.write(f"blunting: {error}\n")
+        return USAGE
+    except OSError as error:  # an input or output that failed part way
+        sys.stderr.write(f"blunting: {error.filename or 'input/output'}: {error.strerror}\n")
+        return USAGE
+    return status
+
+
+@contextlib.contextmanager
+def _quiet_pipe() -> Iterator[None]:
+    """End quietly, as other tools do, when a reader stops reading (``| head``)."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    yield
 
 
 def run() -> None:
     """The console script: run and exit with the status."""
-    sys.exit(main())
+    with _quiet_pipe():
+        try:
+            status = main()
+        except KeyboardInterrupt:
+            sys.stderr.write("\nblunting: interrupted\n")
+            status = INTERRUPTED
+    sys.exit(status)

@@ -1,0 +1,350 @@
+"""Checking and scoring files of responses for the command line, in blocks of lines.
+
+A file is read in blocks of whole lines; each block is checked or scored on
+its own (here, or by worker processes for a long input), and the results are
+written in input order. Nothing is kept once written, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import csv
+import functools
+import io
+import itertools
+import multiprocessing
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from blunting._api import questionnaire, score, score_text, validate
+from blunting._resources import catalogue
+from blunting._stream import Rejection, results
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+    from blunting._scoring import DomainScore, Score
+
+#: The name that stands for standard input, and the name it has in messages.
+STDIN, STDIN_NAME = "-", "<stdin>"
+#: Suffixes of files that hold one response a line; any other file holds one.
+LINE_SUFFIXES = (".jsonl", ".ndjson")
+#: What the ``score`` command can write.
+FORMATS = ("jsonl", "json", "csv")
+
+#: Bytes of whole lines read, and handled together, at a time (the last line
+#: of a block runs on into the next block when it is longer).
+_BLOCK = 1 << 20
+#: An input of more blocks than this is handled by several processes.
+_PARALLEL_FROM = 10
+
+#: A block of input: its name, the line number of its first line, its bytes,
+#: and whether they are lines of JSON (or else one JSON text).
+Block = tuple[str, int, bytes, bool]
+
+
+class Done:
+    """What handling one block gives, in a form that crosses between processes."""
+
+    __slots__ = ("accepted", "output", "problems", "rejected", "size")
+
+    def __init__(
+        self, output: bytes, problems: list[str], accepted: int, rejected: int, size: int
+    ) -> None:
+        #: Text to write to the output, in UTF-8.
+        self.output = output
+        #: One ``NAME:LINE: /pointer: message`` line per problem.
+        self.problems = problems
+        #: How many inputs were valid (and scored, when scoring).
+        self.accepted = accepted
+        #: How many were not.
+        self.rejected = rejected
+        #: The bytes of input it came from.
+        self.size = size
+
+    def __reduce__(self) -> tuple[type[Done], tuple[Any, ...]]:
+        return Done, (self.output, self.problems, self.accepted, self.rejected, self.size)
+
+
+class Source:
+    """One input to read: a file by its path, or standard input."""
+
+    def __init__(self, argument: str) -> None:
+        self.argument = argument
+        self.name = STDIN_NAME if argument == STDIN else argument
+
+    def size(self) -> int | None:
+        """Its size in bytes, if known before reading."""
+        if self.argument == STDIN:
+            return None
+        with contextlib.suppress(OSError):
+            return Path(self.argument).stat().st_size
+        return None
+
+    def check(self) -> str | None:
+        """Why it cannot be read, or ``None``: asked before anything is written."""
+        if self.argument == STDIN:
+            return None
+        path = Path(self.argument)
+        try:
+            with path.open("rb"):
+                pass
+        except OSError as error:
+            return f"cannot read {self.name}: {error.strerror}"
+        return None
+
+    def blocks(self) -> Iterator[Block]:
+        """Its content in blocks: see :func:`blocks_of`.
+
+        A ``.jsonl`` or ``.ndjson`` file holds one response a line, any other
+        file one JSON text. Standard input holds lines when its first line
+        starts with ``{`` and ends with ``}``, and one JSON text otherwise.
+        """
+        if self.argument == STDIN:
+            stream = sys.stdin.buffer
+            first = stream.readline()
+            head = first.strip()
+            if head.startswith(b"{") and head.endswith(b"}"):
+                yield from blocks_of(stream, self.name, first)
+            else:
+                yield self.name, 1, first + stream.read(), False
+            return
+        path = Path(self.argument)
+        with path.open("rb") as file:
+            if path.suffix.lower() in LINE_SUFFIXES:
+                yield from blocks_of(file, self.name)
+            else:
+                yield self.name, 1, file.read(), False
+
+
+def blocks_of(file: BinaryIO, name: str, head: bytes = b"") -> Iterator[Block]:
+    """The lines of ``head`` and then ``file``, in blocks of about ``_BLOCK`` bytes."""
+    first, rest = 1, head
+    while block := file.read(_BLOCK):
+        block = rest + block
+        end = block.rfind(b"\n") + 1
+        if end:
+            yield name, first, block[:end], True
+            first += block.count(b"\n", 0, end)
+        rest = block[end:]
+    if rest:
+        yield name, first, rest, True
+
+
+def texts_of(block: Block) -> list[bytes]:
+    """The JSON texts of a block: its lines, or all of it."""
+    _, _, data, lines = block
+    if not lines:
+        return [data]
+    texts = data.split(b"\n")
+    if data.endswith(b"\n"):
+        texts.pop()
+    return texts
+
+
+def _problem_lines(block: Block, rejection: Rejection) -> Iterator[str]:
+    name, first, _, _ = block
+    return (f"{name}:{first + rejection.index}: {p}" for p in rejection.problems)
+
+
+def handle(task: str, block: Block) -> Done:
+    """Check (``task`` "validate") or score a block, one response a line or all of it.
+
+    Lines are parsed as bytes, so that a line that is not UTF-8 is rejected
+    on its own.
+    """
+    texts = texts_of(block)
+    made: list[Any] = []
+    problems: list[str] = []
+    for result in results(texts, _MAKERS[task]):
+        if isinstance(result, Rejection):
+            problems += _problem_lines(block, result)
+        else:
+            made.append(result)
+    accepted = len(made)
+    output = _WRITERS[task](made)
+    return Done(output, problems, accepted, len(texts) - accepted, len(block[2]))
+
+
+def _lines(texts: list[str]) -> bytes:
+    """JSON texts, one a line."""
+    return ("\n".join(texts) + "\n").encode() if texts else b""
+
+
+#: The columns of the CSV output, after respondent, completed, questionnaire and version.
+_RESULT_COLUMNS = ("raw", "mean", "scaled", "answered", "prorated", "status")
+
+
+@functools.cache
+def csv_domains() -> tuple[str, ...]:
+    """The domain ids that have CSV columns: of every built-in questionnaire, in order."""
+    found: dict[str, None] = {}
+    for qid, versions in catalogue().items():
+        for version in versions:
+            found.update(dict.fromkeys(d.id for d in questionnaire(version, id=qid).domains))
+    return tuple(found)
+
+
+def csv_header() -> list[str]:
+    """The CSV output's columns: documented in the README, and stable."""
+    columns = ["respondent", "completed", "questionnaire", "version"]
+    for part in (*csv_domains(), "total"):
+        columns += (f"{part}_{column}" for column in _RESULT_COLUMNS)
+    columns.append("impact")
+    return columns
+
+
+def _cell(value: object) -> object:
+    """A CSV cell: empty for null, ``true``/``false`` for booleans, else the value."""
+    if value is None:
+        return ""
+    if type(value) is bool:
+        return "true" if value else "false"
+    return value
+
+
+def _result_cells(result: DomainScore | None) -> list[object]:
+    if result is None:
+        return [""] * len(_RESULT_COLUMNS)
+    return [
+        _cell(value)
+        for value in (
+            result.raw,
+            result.mean,
+            result.scaled,
+            result.answered,
+            result.prorated,
+            result.status,
+        )
+    ]
+
+
+def csv_rows(scores: Iterable[Score]) -> bytes:
+    """The CSV rows of ``scores``, without the header."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    domains = csv_domains()
+    for made in scores:
+        row: list[object] = [
+            _cell(made.respondent),
+            _cell(made.completed),
+            made.questionnaire,
+            made.version,
+        ]
+        for domain in domains:
+            row += _result_cells(made.domains.get(domain))
+        row += _result_cells(made.total)
+        row.append(_cell(made.impact))
+        writer.writerow(row)
+    return text.getvalue().encode()
+
+
+def _valid(payload: object) -> None:
+    validate(payload)
+
+
+_MAKERS: dict[str, Callable[[Any], Any]] = {
+    "jsonl": score_text,
+    "json": score_text,
+    "csv": score,
+    "validate": _valid,
+}
+_WRITERS: dict[str, Callable[[list[Any]], bytes]] = {
+    "jsonl": _lines,
+    "json": _lines,
+    "csv": csv_rows,
+    "validate": lambda _made: b"",
+}
+
+
+def handled(task: str, blocks: Iterator[Block], jobs: int) -> Iterator[Done]:
+    """Each block handled, in order: here, or by ``jobs`` processes for a long input.
+
+    At most ``2 * jobs`` blocks are out at once, so memory stays flat.
+    """
+    work = functools.partial(handle, task)
+    if jobs <= 1:
+        yield from map(work, blocks)
+        return
+    ahead = list(itertools.islice(blocks, _PARALLEL_FROM + 1))
+    if len(ahead) <= _PARALLEL_FROM:  # too short to be worth more processes
+        yield from map(work, ahead)
+        return
+    with multiprocessing.Pool(jobs) as pool:
+        running = collections.deque(pool.apply_async(work, (block,)) for block in ahead[: 2 * jobs])
+        for block in itertools.chain(ahead[2 * jobs :], blocks):
+            yield running.popleft().get()
+            running.append(pool.apply_async(work, (block,)))
+        while running:
+            yield running.popleft().get()
+
+
+class JSONArray:
+    """Writes JSON lines out as one JSON array, one element a line."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self._out = out
+        self._first = True
+        out.write(b"[\n")
+
+    def write(self, lines: bytes) -> None:
+        """Add the JSON texts of ``lines`` (each ending in a newline) to the array."""
+        if not lines:
+            return
+        if not self._first:
+            self._out.write(b",\n")
+        self._first = False
+        # a JSON text written compactly holds no raw newline: each is a separator
+        self._out.write(lines[:-1].replace(b"\n", b",\n"))
+
+    def close(self) -> None:
+        """End the array."""
+        self._out.write(b"\n]\n" if not self._first else b"]\n")
+
+
+@contextlib.contextmanager
+def atomic(path: str | None, standard: BinaryIO) -> Iterator[BinaryIO]:
+    """Write to ``path`` all at once, or to ``standard`` when ``path`` is ``None``.
+
+    The text goes to a temporary file beside ``path``, which replaces
+    ``path`` only when everything was written: on an error or Ctrl-C the
+    temporary file is removed, and ``path`` is left as it was.
+    """
+    if path is None:
+        yield standard
+        standard.flush()
+        return
+    target = Path(path)
+    descriptor, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(temporary).chmod(0o666 & ~umask)
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def writable(path: str | None) -> str | None:
+    """Why an output file cannot be written, or ``None``: asked before any work."""
+    if path is None:
+        return None
+    target = Path(path)
+    if target.is_dir():
+        return f"cannot write {path}: Is a directory"
+    if not target.parent.is_dir():
+        return f"cannot write {path}: No such directory {str(target.parent)!r}"
+    if not os.access(target.parent, os.W_OK):
+        return f"cannot write {path}: Permission denied"
+    return None
