@@ -186,3 +186,29 @@ def test_several_dated_responses_show_their_course_over_time(page: Page) -> None
                     assert (y1 > y2) == (s1 < s2)
         rows = section.locator("table.scores tr")
         assert rows.count() == 1 + len(months)
+
+
+def test_a_domain_that_is_not_scored_has_no_bar(browser: Browser, tmp_path: Path) -> None:
+    source = ROOT / "examples" / "unscorable.json"
+    score = blunting.score(json.loads(source.read_text()))
+    unscored = [d for d in Q.domains if score.domains[d.id].scaled is None]
+    assert unscored
+    output = tmp_path / "report.html"
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "blunting", "report", str(source), "--output", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    shown = browser.new_page()
+    shown.goto(output.as_uri())
+    bars = shown.locator("svg.bars rect.bar")
+    drawn = {bars.nth(i).get_attribute("data-part") for i in range(bars.count())}
+    for domain in unscored:
+        assert domain.id not in drawn
+        result = score.domains[domain.id]
+        text = f"not scored: {result.answered} of {result.items} answered, too few"
+        assert text in (shown.locator("svg.bars").text_content() or "")
+    shown.close()

@@ -120,3 +120,11 @@ def test_output_file_and_stopping(tmp_path: Path) -> None:
         assert "nothing was saved" in done.stderr
         assert not stopped.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [output.name]
+
+
+def test_the_readme_example_answers_option_3_everywhere() -> None:
+    done = take(["3"] * len(Q.items), "--respondent", "demo")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["answers"] == {item.id: item.options[2].value for item in SCORED}
+    assert blunting.score(payload).respondent == "demo"
