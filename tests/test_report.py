@@ -46,6 +46,16 @@ def responses() -> list[dict[str, Any]]:
     return made
 
 
+def make_report(source: Path, output: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "blunting", "report", str(source), "--output", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
 def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
@@ -76,14 +86,7 @@ def report(
     lines.insert(2, '{"questionnaire": "blunting"}')
     source.write_text("\n".join(lines) + "\n")
     output = folder / "report.html"
-    done = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "blunting", "report", str(source), "--output", str(output)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    return output, done
+    return output, make_report(source, output)
 
 
 @pytest.fixture
@@ -194,13 +197,7 @@ def test_a_domain_that_is_not_scored_has_no_bar(browser: Browser, tmp_path: Path
     unscored = [d for d in Q.domains if score.domains[d.id].scaled is None]
     assert unscored
     output = tmp_path / "report.html"
-    done = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "blunting", "report", str(source), "--output", str(output)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    done = make_report(source, output)
     assert done.returncode == 0, done.stderr
     shown = browser.new_page()
     shown.goto(output.as_uri())
