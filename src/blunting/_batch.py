@@ -20,6 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+import attrs
+
 from blunting._api import questionnaire, score, score_text, validate
 from blunting._resources import catalogue
 from blunting._stream import Rejection, results
@@ -47,35 +49,32 @@ _PARALLEL_FROM = 10
 Block = tuple[str, int, bytes, bool]
 
 
+@attrs.frozen
 class Done:
-    """What handling one block gives, in a form that crosses between processes."""
+    """What handling one block gives: small enough to cross between processes."""
 
-    __slots__ = ("accepted", "output", "problems", "rejected", "size")
-
-    def __init__(
-        self, output: bytes, problems: list[str], accepted: int, rejected: int, size: int
-    ) -> None:
-        #: Text to write to the output, in UTF-8.
-        self.output = output
-        #: One ``NAME:LINE: /pointer: message`` line per problem.
-        self.problems = problems
-        #: How many inputs were valid (and scored, when scoring).
-        self.accepted = accepted
-        #: How many were not.
-        self.rejected = rejected
-        #: The bytes of input it came from.
-        self.size = size
-
-    def __reduce__(self) -> tuple[type[Done], tuple[Any, ...]]:
-        return Done, (self.output, self.problems, self.accepted, self.rejected, self.size)
+    #: Text to write to the output, in UTF-8.
+    output: bytes
+    #: One ``NAME:LINE: /pointer: message`` line per problem.
+    problems: list[str]
+    #: How many inputs were valid (and scored, when scoring).
+    accepted: int
+    #: How many were not.
+    rejected: int
+    #: The bytes of input it came from.
+    size: int
 
 
+@attrs.frozen
 class Source:
-    """One input to read: a file by its path, or standard input."""
+    """One input to read: a file by its path, or standard input (``-``)."""
 
-    def __init__(self, argument: str) -> None:
-        self.argument = argument
-        self.name = STDIN_NAME if argument == STDIN else argument
+    argument: str
+
+    @property
+    def name(self) -> str:
+        """Its name in messages."""
+        return STDIN_NAME if self.argument == STDIN else self.argument
 
     def size(self) -> int | None:
         """Its size in bytes, if known before reading."""
