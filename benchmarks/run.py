@@ -165,7 +165,9 @@ def _run(command: list[str], output: Path) -> tuple[float, int]:
     """Wall seconds of one process, and the peak memory (bytes) of it and its workers."""
     with output.open("wb") as sink:
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=sink)  # noqa: S603 - our own commands
+        process = subprocess.Popen(  # noqa: S603 - our own commands
+            command, stdout=sink, stderr=subprocess.DEVNULL
+        )
         peak = [0]
         watcher = threading.Thread(target=_watch_peak, args=(process.pid, peak))
         watcher.start()
@@ -220,19 +222,24 @@ def batch(lines: int, rounds: int) -> list[tuple[str, float, float, int]]:
             for index in range(lines):
                 file.write(json.dumps(payload(rng, index, q)) + "\n")
         extra = " (with the fast extra)" if _has_fast_extra() else ""
+        cpus = str(os.cpu_count() or 1)
         commands = {
             "read + json.loads every line": [sys.executable, "-c", _BASELINE, str(source)],
             f"blunting score --jobs 1{extra}": [
                 *(sys.executable, "-m", "blunting", "score", "--jobs", "1"),
                 str(source),
             ],
-            f"blunting score --jobs {os.cpu_count()}{extra}": [
-                *(sys.executable, "-m", "blunting", "score"),
+            f"blunting score --jobs {cpus}{extra}": [
+                *(sys.executable, "-m", "blunting", "score", "--jobs", cpus),
+                str(source),
+            ],
+            f"blunting score --format csv --jobs {cpus}{extra}": [
+                *(sys.executable, "-m", "blunting", "score", "--format", "csv", "--jobs", cpus),
                 str(source),
             ],
         }
         if extra:
-            for jobs in ("1", str(os.cpu_count())):
+            for jobs in ("1", cpus):
                 commands[f"blunting score --jobs {jobs} (without the fast extra)"] = [
                     *(sys.executable, "-c", _WITHOUT_FAST, "score", "--jobs", jobs),
                     str(source),
@@ -306,7 +313,9 @@ def main() -> None:
     print("| payload | what | time | x json.loads |\n|---|---|---|---|")
     for label, name, seconds, ratio in per_payload(15 if arguments.quick else 41):
         print(f"| {label} | {name} | {seconds * 1e6:.1f} us | {ratio:.2f} |")
-    print(f"\nBatch, {lines:,} lines of JSONL (JSONL out; ratio to reading + json.loads):\n")
+    print(
+        f"\nBatch, {lines:,} lines of JSONL (scores out as JSONL, or CSV where it says; ratio to reading + json.loads):\n"
+    )
     print("| what | time | x read + json.loads | peak memory |\n|---|---|---|---|")
     for name, seconds, ratio, memory in batch(lines, arguments.rounds):
         print(f"| {name} | {seconds:.2f} s | {ratio:.2f} | {memory / 2**20:.0f} MB |")

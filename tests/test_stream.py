@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import csv
 import io
 import itertools
 import json
@@ -350,6 +351,7 @@ def test_what_is_remembered_is_bounded_and_forgotten_safely(
     monkeypatch.setattr(_scoring, "_REMEMBERED", 2)
     monkeypatch.setattr(_scoring, "_REMEMBERED_TEXTS", 2)
     monkeypatch.setattr(_formats, "_REMEMBERED_DATES", 2)
+    monkeypatch.setattr(_batch, "_REMEMBERED_FIELDS", 2)
     for index in range(30):
         payload = copy.deepcopy(EXAMPLE)
         payload["answers"]["crying_1"] = index % 5
@@ -359,7 +361,9 @@ def test_what_is_remembered_is_bounded_and_forgotten_safely(
         assert score == blunting.score(copy.deepcopy(payload))
         assert score.to_json() == _serialized(score)
         assert BUILTIN._score_text(payload) == score.to_json()  # noqa: SLF001
+        assert _batch.csv_row(payload) == _csv_oracle(score)
     assert len(_scoring._SERIALIZED) <= 2  # noqa: SLF001
+    assert len(_batch._RESULT_FIELDS) <= 2  # noqa: SLF001
     assert len(BUILTIN._key._context_parts) <= 2  # noqa: SLF001
     assert len(_formats._DATES) <= 2  # noqa: SLF001
 
@@ -388,3 +392,39 @@ def test_the_fast_constructor_refuses_a_class_with_more_to_do() -> None:
 
     with pytest.raises(TypeError, match="more to do"):
         _constructor(Checked)
+
+
+def _csv_oracle(score: blunting.Score) -> str:
+    """The CSV row of a score, written by the csv module from ``Score.to_dict()``."""
+    data = score.to_dict()
+
+    def cell(value: object) -> object:
+        return "" if value is None else json.dumps(value) if type(value) is bool else value
+
+    row: list[object] = [
+        cell(data["respondent"]),
+        cell(data["completed"]),
+        data["questionnaire"],
+        data["version"],
+    ]
+    for result in [*data["domains"].values(), data["total"]]:
+        row += (
+            cell(result[c]) for c in ("raw", "mean", "scaled", "answered", "prorated", "status")
+        )
+    row.append(cell(data["impact"]))
+    text = io.StringIO()
+    csv.writer(text).writerow(row)
+    return text.getvalue()
+
+
+@given(payload=payloads(BUILTIN), respondent=st.sampled_from(["a,b", 'say "hi"', "x\ny", "é"]))
+def test_a_csv_row_is_the_csv_modules_row_of_the_score(
+    payload: dict[str, Any], respondent: str
+) -> None:
+    assert list(_batch.csv_domains()) == [d.id for d in BUILTIN.domains]
+    for given_payload in (payload, {**payload, "respondent": respondent}):
+        row = _batch.csv_row(given_payload)
+        assert row == _csv_oracle(blunting.score(given_payload))
+        assert next(csv.reader(io.StringIO(row, newline="")))[0] == given_payload.get(
+            "respondent", ""
+        )

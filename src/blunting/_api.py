@@ -116,7 +116,7 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any]) -> Questionnaire:
 _NAMED: dict[tuple[str, str], Questionnaire] = {}
 
 
-def _dispatch(payload: object) -> Questionnaire:
+def dispatch(payload: object) -> Questionnaire:
     """The built-in questionnaire a payload names, or every reason it names none."""
     if type(payload) is dict:
         qid, version = payload.get("questionnaire"), payload.get("version")
@@ -161,7 +161,7 @@ def validate(payload: object) -> None:
 
     .. versionadded:: 0.1.0
     """
-    _dispatch(payload).validate(payload)
+    dispatch(payload).validate(payload)
 
 
 def scorer(questionnaire: Questionnaire | None) -> Callable[[object], Score]:
@@ -171,7 +171,7 @@ def scorer(questionnaire: Questionnaire | None) -> Callable[[object], Score]:
 
 def score_text(payload: object) -> str:
     """``score(payload).to_json()``, made without making the :class:`Score`."""
-    return _dispatch(payload)._score_text(payload)  # noqa: SLF001 - this package's own
+    return dispatch(payload)._score_text(payload)  # noqa: SLF001 - this package's own
 
 
 def score(payload: object) -> Score:
@@ -181,4 +181,4 @@ def score(payload: object) -> Score:
 
     .. versionadded:: 0.1.0
     """
-    return _dispatch(payload).score(payload)
+    return dispatch(payload).score(payload)

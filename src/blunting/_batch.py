@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import csv
 import functools
-import io
 import itertools
 import multiprocessing
 import os
@@ -22,14 +20,14 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import attrs
 
-from blunting._api import questionnaire, score, score_text, validate
+from blunting._api import dispatch, questionnaire, score_text, validate
 from blunting._resources import catalogue
 from blunting._stream import Rejection, results
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterator
 
-    from blunting._scoring import DomainScore, Score
+    from blunting._scoring import DomainScore
 
 #: The name that stands for standard input, and the name it has in messages.
 STDIN, STDIN_NAME = "-", "<stdin>"
@@ -197,49 +195,69 @@ def csv_header() -> list[str]:
     return columns
 
 
-def _cell(value: object) -> object:
-    """A CSV cell: empty for null, ``true``/``false`` for booleans, else the value."""
+def _field(value: str | None) -> str:
+    """A CSV field: empty for null; quoted (RFC 4180) when it holds a comma, quote or newline."""
     if value is None:
         return ""
-    if type(value) is bool:
-        return "true" if value else "false"
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
     return value
 
 
-def _result_cells(result: DomainScore | None) -> list[object]:
+def _result_fields(result: DomainScore | None) -> str:
+    """A domain's or the total's six CSV fields, joined."""
     if result is None:
-        return [""] * len(_RESULT_COLUMNS)
-    return [
-        _cell(value)
-        for value in (
-            result.raw,
-            result.mean,
-            result.scaled,
-            result.answered,
-            result.prorated,
-            result.status,
+        return "," * (len(_RESULT_COLUMNS) - 1)
+    values = (
+        result.raw,
+        result.mean,
+        result.scaled,
+        result.answered,
+        result.prorated,
+        result.status,
+    )
+    return ",".join(
+        "" if v is None else ("true" if v else "false") if type(v) is bool else str(v)
+        for v in values
+    )
+
+
+#: How many results' fields are remembered; past this many they start over.
+_REMEMBERED_FIELDS = 1 << 14
+#: The results' fields of a row, by questionnaire and results text: results
+#: repeat, so each is written once.
+_RESULT_FIELDS: dict[tuple[str, str, str], str] = {}
+
+
+def csv_row(payload: object) -> str:
+    """The CSV row of a payload's score (see :func:`csv_header`), ending in CRLF.
+
+    Made without making the :class:`Score`: from the scoring key's remembered
+    results of the payload's answers, which are the score's.
+    """
+    q = dispatch(payload)
+    checked = q._checked(payload)  # noqa: SLF001 - this package's own
+    key = q._key  # noqa: SLF001
+    domains, total, text = key._results_for(checked["answers"])  # noqa: SLF001
+    remembered = (q.id, q.version, text)
+    fields = _RESULT_FIELDS.get(remembered)
+    if fields is None:
+        if len(_RESULT_FIELDS) >= _REMEMBERED_FIELDS:
+            _RESULT_FIELDS.clear()
+        fields = _RESULT_FIELDS[remembered] = ",".join(
+            [*(_result_fields(domains.get(d)) for d in csv_domains()), _result_fields(total)]
         )
-    ]
+    context = checked.get("context")
+    impact = context.get(key.impact) if context and key.impact is not None else None
+    return (
+        f"{_field(checked.get('respondent'))},{_field(checked.get('completed'))},"
+        f"{_field(q.id)},{_field(q.version)},{fields},"
+        f"{'' if impact is None else int(impact)}\r\n"
+    )
 
 
-def csv_rows(scores: Iterable[Score]) -> bytes:
-    """The CSV rows of ``scores``, without the header."""
-    text = io.StringIO()
-    writer = csv.writer(text)
-    domains = csv_domains()
-    for made in scores:
-        row: list[object] = [
-            _cell(made.respondent),
-            _cell(made.completed),
-            made.questionnaire,
-            made.version,
-        ]
-        for domain in domains:
-            row += _result_cells(made.domains.get(domain))
-        row += _result_cells(made.total)
-        row.append(_cell(made.impact))
-        writer.writerow(row)
-    return text.getvalue().encode()
+def _csv_lines(rows: list[str]) -> bytes:
+    return "".join(rows).encode()
 
 
 def _valid(payload: object) -> None:
@@ -249,13 +267,13 @@ def _valid(payload: object) -> None:
 _MAKERS: dict[str, Callable[[Any], Any]] = {
     "jsonl": score_text,
     "json": score_text,
-    "csv": score,
+    "csv": csv_row,
     "validate": _valid,
 }
 _WRITERS: dict[str, Callable[[list[Any]], bytes]] = {
     "jsonl": _lines,
     "json": _lines,
-    "csv": csv_rows,
+    "csv": _csv_lines,
     "validate": lambda _made: b"",
 }
 
