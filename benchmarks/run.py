@@ -314,7 +314,8 @@ def main() -> None:
     for label, name, seconds, ratio in per_payload(15 if arguments.quick else 41):
         print(f"| {label} | {name} | {seconds * 1e6:.1f} us | {ratio:.2f} |")
     print(
-        f"\nBatch, {lines:,} lines of JSONL (scores out as JSONL, or CSV where it says; ratio to reading + json.loads):\n"
+        f"\nBatch, {lines:,} lines of JSONL (scores out as JSONL, or CSV where it says; "
+        "ratio to reading + json.loads):\n"
     )
     print("| what | time | x read + json.loads | peak memory |\n|---|---|---|---|")
     for name, seconds, ratio, memory in batch(lines, arguments.rounds):
