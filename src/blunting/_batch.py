@@ -143,7 +143,8 @@ def texts_of(block: Block) -> list[bytes]:
     return texts
 
 
-def _problem_lines(block: Block, rejection: Rejection) -> Iterator[str]:
+def problem_lines(block: Block, rejection: Rejection) -> Iterator[str]:
+    """A rejection's problems, each as ``NAME:LINE: /pointer: message``."""
     name, first, _, _ = block
     return (f"{name}:{first + rejection.index}: {p}" for p in rejection.problems)
 
@@ -159,7 +160,7 @@ def handle(task: str, block: Block) -> Done:
     problems: list[str] = []
     for result in results(texts, _MAKERS[task]):
         if isinstance(result, Rejection):
-            problems += _problem_lines(block, result)
+            problems += problem_lines(block, result)
         else:
             made.append(result)
     accepted = len(made)

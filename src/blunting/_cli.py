@@ -36,6 +36,14 @@ def _fail(message: str | None) -> None:
         raise UsageError(message)
 
 
+def _sources(arguments: list[str]) -> list[_batch.Source]:
+    """The inputs named, once each is known to be readable."""
+    sources = [_batch.Source(argument) for argument in arguments]
+    for source in sources:
+        _fail(source.check())
+    return sources
+
+
 def _progress(total: int | None) -> tqdm[Any] | None:
     """A progress bar over bytes read, on standard error when it is a terminal."""
     if not sys.stderr.isatty():
@@ -78,9 +86,7 @@ def _run_files(
     problems: BinaryIO,
 ) -> tuple[int, int]:
     """Handle every input file in order; the counts of accepted and rejected inputs."""
-    sources = [_batch.Source(argument) for argument in arguments.files]
-    for source in sources:
-        _fail(source.check())
+    sources = _sources(arguments.files)
     sizes = [source.size() for source in sources]
     total = None if None in sizes else sum(size or 0 for size in sizes)
     accepted = rejected = 0
@@ -164,10 +170,7 @@ def _report(arguments: argparse.Namespace) -> int:
     from blunting._report import report  # noqa: PLC0415
 
     _fail(_batch.writable(arguments.output))
-    sources = [_batch.Source(argument) for argument in arguments.files]
-    for source in sources:
-        _fail(source.check())
-    return report(sources, arguments.output)
+    return report(_sources(arguments.files), arguments.output)
 
 
 def _default_jobs() -> int:

@@ -12,7 +12,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from blunting._api import questionnaire, score
-from blunting._batch import atomic, texts_of
+from blunting._batch import atomic, problem_lines, texts_of
 from blunting._stream import Rejection, results
 from blunting._version import __version__
 
@@ -208,8 +208,7 @@ def report(sources: Sequence[Source], output: str) -> int:
             for index, result in enumerate(results(texts_of(block), score)):
                 if isinstance(result, Rejection):
                     rejected += 1
-                    for problem in result.problems:
-                        sys.stderr.write(f"{name}:{first + index}: {problem}\n")
+                    sys.stderr.writelines(line + "\n" for line in problem_lines(block, result))
                     continue
                 key = (
                     f"Respondent {result.respondent}"
