@@ -209,14 +209,7 @@ def _result_fields(result: DomainScore | None) -> str:
     """A domain's or the total's six CSV fields, joined."""
     if result is None:
         return "," * (len(_RESULT_COLUMNS) - 1)
-    values = (
-        result.raw,
-        result.mean,
-        result.scaled,
-        result.answered,
-        result.prorated,
-        result.status,
-    )
+    values = (getattr(result, column) for column in _RESULT_COLUMNS)
     return ",".join(
         "" if v is None else ("true" if v else "false") if type(v) is bool else str(v)
         for v in values
