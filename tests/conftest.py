@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 ROOT = Path(__file__).parent.parent
+#: The test questionnaire: another questionnaire in the vocabulary (2 domains, a 1-5 scale).
+MINI_PATH = ROOT / "conformance" / "questionnaires" / "mini.json"
 
 # "ci": quick and repeatable. "dev": the default, random. "thorough" and
 # "exhaustive": long local runs (README.md, "Running the tests").

@@ -147,10 +147,11 @@ def test_bad_answers_raise_invalid_response_and_nothing_else(value: Any) -> None
     ("value", "message"),
     [
         ("x" * 10_000_000, '"xxx'),
-        (list(range(1_000_000)), "an array of 1000000 items is not of type"),
-        ({str(n): n for n in range(100_000)}, "an object of 100000 members is not of type"),
+        (list(range(1_000)), "an array of 1,000 items is not of type"),
+        (list(range(1_000_000)), "an array of 1,000,000 items is more than the 1,000 that"),
+        ({str(n): n for n in range(100_000)}, "an object of 100,000 members is more than the"),
     ],
-    ids=["10 MB string", "a million items", "100,000 members"],
+    ids=["10 MB string", "1,000 items", "a million items", "100,000 members"],
 )
 def test_large_values_are_described_in_short(value: Any, message: str) -> None:
     with pytest.raises(blunting.InvalidResponse) as raised:

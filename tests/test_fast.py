@@ -31,7 +31,7 @@ from blunting._fast import compile_checker
 from blunting._formats import is_date_time
 from blunting._resources import vocabulary_registry
 from blunting._validation import _FORMATS
-from conftest import ROOT
+from conftest import MINI_PATH
 from strategies import NOT_A_DATE_TIME, payloads
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ EXAMPLES = max(500, settings().max_examples)
 
 QUESTIONNAIRES = {
     "builtin": blunting.questionnaire(),
-    "mini": blunting.load(ROOT / "tests" / "data" / "mini.json"),
+    "mini": blunting.load(MINI_PATH),
 }
 
 

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.usefixtures("fast_extra")
         ("{", "not valid JSON"),
         ("", "no JSON value: the text is blank"),
         (" \t\r\n", "no JSON value: the text is blank"),
-        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("[" * 100_000 + "]" * 100_000, "nested more than 64 levels deep"),
+        ('{"a":' * 65 + "1" + "}" * 65, "nested more than 64 levels deep"),
+        ("[" * 100_000, "nested too deeply"),  # not balanced: the parser's own limit
         ("1" * 5000, "not usable JSON"),
         ('{"a": "\\ud800"}', "lone surrogate"),
         ('{"\\uDC00": 1}', "lone surrogate"),

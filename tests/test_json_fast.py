@@ -110,8 +110,12 @@ def test_bytes_are_taken_by_orjson_only_where_they_are_valid_utf_8_json(
 @given(number=NUMBER_TEXTS)
 def test_numbers_parse_to_the_same_value_either_way(number: str) -> None:
     text = f'{{"n": {number}}}'
-    strict = _json._strict(text)  # noqa: SLF001
     quick = _json._quick(text.encode())  # noqa: SLF001
+    try:
+        strict = _json._strict(text)  # noqa: SLF001
+    except JSONTextError:  # past a float, or not an integer but read as one
+        assert quick is _json._UNSURE  # noqa: SLF001
+        return
     try:
         written = orjson.dumps(strict["n"])
     except TypeError:  # an integer past 64 bits: orjson cannot write it

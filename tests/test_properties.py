@@ -15,10 +15,10 @@ from jsonschema import Draft202012Validator
 
 import blunting
 import strategies
-from conftest import ROOT
+from conftest import MINI_PATH, ROOT
 
 BUILTIN = blunting.questionnaire()
-MINI = blunting.load(ROOT / "tests" / "data" / "mini.json")
+MINI = blunting.load(MINI_PATH)
 QUESTIONNAIRES = pytest.mark.parametrize("q", [BUILTIN, MINI], ids=lambda q: q.id)
 SCORE_SCHEMA = json.loads((ROOT / "schemas" / "vocabulary" / "1" / "score.json").read_text())
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import blunting
-from conftest import ROOT
+from conftest import MINI_PATH, ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -98,7 +98,7 @@ def test_schema_is_a_copy() -> None:
 def test_questionnaires_are_values() -> None:
     q = blunting.questionnaire()
     assert hash(q) == hash(blunting.load(CANONICAL))
-    assert q != blunting.load(ROOT / "tests" / "data" / "mini.json")
+    assert q != blunting.load(MINI_PATH)
 
 
 # --- sources ---
@@ -328,7 +328,7 @@ def test_all_problems_are_reported_at_once() -> None:
 
 
 def test_a_questionnaire_without_context_questions() -> None:
-    document = json.loads((ROOT / "tests" / "data" / "mini.json").read_text(encoding="utf-8"))
+    document = json.loads(MINI_PATH.read_text(encoding="utf-8"))
     del document["properties"]["context"]
     q = blunting.load(document)
     assert all(item.domain is not None for item in q.items)

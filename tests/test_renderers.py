@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import blunting
-from conftest import ROOT
+from conftest import MINI_PATH, ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 RENDERERS = ROOT / "tests" / "renderers"
 QUESTIONNAIRES = {
     "blunting": ROOT / "schemas" / "blunting" / "1.0.0" / "questionnaire.json",
-    "mini": ROOT / "tests" / "data" / "mini.json",
+    "mini": MINI_PATH,
 }
 
 

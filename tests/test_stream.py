@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import blunting
 from blunting import _batch, _cli
 from blunting._scoring import _REMEMBERED
-from conftest import ROOT
+from conftest import MINI_PATH, ROOT
 from strategies import payloads
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def test_each_bad_input_is_rejected_with_its_problem(item: object, keyword: str)
 
 
 def test_a_questionnaire_can_be_given() -> None:
-    mini = blunting.load(ROOT / "tests" / "data" / "mini.json")
+    mini = blunting.load(MINI_PATH)
     (result,) = blunting.score_stream([EXAMPLE], questionnaire=mini)
     assert isinstance(result, blunting.Rejection)
     assert "/questionnaire" in [problem.path for problem in result.problems]
@@ -169,7 +169,7 @@ def test_to_json_is_to_dict_serialized(payload: dict[str, Any]) -> None:
     assert score.to_json() == json.dumps(score.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
-MINI = blunting.load(ROOT / "tests" / "data" / "mini.json")
+MINI = blunting.load(MINI_PATH)
 
 
 @pytest.mark.usefixtures("fast_extra")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import attrs
 
 from blunting._api import dispatch, questionnaire, score_text, validate
+from blunting._json import MAX_TEXT_BYTES
 from blunting._resources import catalogue
 from blunting._stream import Rejection, results
 
@@ -103,23 +104,46 @@ class Source:
         """
         if self.argument == STDIN:
             stream = sys.stdin.buffer
-            first = stream.readline()
+            first = stream.readline(_LONGEST + 1)  # a line, with its newline
             head = first.strip()
-            if head.startswith(b"{") and head.endswith(b"}"):
+            if head.startswith(b"{") and (head.endswith(b"}") or len(first) > _LONGEST):
                 yield from blocks_of(stream, self.name, first)
             else:
-                yield self.name, 1, first + stream.read(), False
+                yield self.name, 1, _text(first, stream), False
             return
         path = Path(self.argument)
         with path.open("rb") as file:
             if path.suffix.lower() in LINE_SUFFIXES:
                 yield from blocks_of(file, self.name)
             else:
-                yield self.name, 1, file.read(), False
+                yield self.name, 1, _text(b"", file), False
+
+
+#: Bytes read of a JSON text at most: one more than the limit, which is enough
+#: to reject it, so that a huge input is never held in memory.
+_LONGEST = MAX_TEXT_BYTES + 1
+
+
+def _text(head: bytes, file: BinaryIO) -> bytes:
+    """One JSON text: ``head`` and the rest of ``file``, up to one byte past the limit."""
+    return (head + file.read(max(0, _LONGEST - len(head))))[:_LONGEST]
+
+
+def _rest_of_line(file: BinaryIO) -> bytes:
+    """Skip to the end of the line: its newline and what follows it in the last read."""
+    while block := file.read(_BLOCK):
+        end = block.find(b"\n")
+        if end >= 0:
+            return block[end:]
+    return b""
 
 
 def blocks_of(file: BinaryIO, name: str, head: bytes = b"") -> Iterator[Block]:
-    """The lines of ``head`` and then ``file``, in blocks of about ``_BLOCK`` bytes."""
+    """The lines of ``head`` and then ``file``, in blocks of about ``_BLOCK`` bytes.
+
+    A line longer than the limit of a JSON text is cut one byte past the
+    limit, so that it is rejected as too long without being held in memory.
+    """
     first, rest = 1, head
     while block := file.read(_BLOCK):
         block = rest + block
@@ -128,6 +152,8 @@ def blocks_of(file: BinaryIO, name: str, head: bytes = b"") -> Iterator[Block]:
             yield name, first, block[:end], True
             first += block.count(b"\n", 0, end)
         rest = block[end:]
+        if len(rest) > _LONGEST:  # a line too long to parse: keep enough to reject it
+            rest = rest[:_LONGEST] + _rest_of_line(file)
     if rest:
         yield name, first, rest, True
 

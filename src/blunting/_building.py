@@ -11,11 +11,11 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from blunting._errors import InvalidQuestionnaire, Problem
-from blunting._json import describe
+from blunting._json import describe, pointer
 from blunting._questionnaire import Domain, Item, Option, Questionnaire
 from blunting._resources import shipped, vocabulary_registry
 from blunting._scoring import DomainKey, ScoringKey
-from blunting._validation import CHECKED_FORMATS, Compiled, pointer, problems
+from blunting._validation import CHECKED_FORMATS, Compiled, problems
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping

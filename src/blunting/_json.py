@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from types import ModuleType
 
 #: How many characters of a value a message shows at most.
@@ -23,6 +25,41 @@ class JSONTextError(ValueError):
 #: The largest JSON text taken, in UTF-8 bytes. A response is a few hundred
 #: bytes; anything past this is refused before it is parsed.
 MAX_TEXT_BYTES = 1 << 20
+
+#: The deepest a JSON value may nest: a response is three levels deep. Text
+#: nested deeper is refused before it is parsed.
+MAX_DEPTH = 64
+
+#: A JSON string, once its escaped backslashes and quotes are gone.
+_STRING = re.compile(rb'"[^"]*"')
+#: Every byte but JSON's brackets.
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+
+
+def _nested_too_deeply(text: str | bytes) -> bool:
+    """Whether JSON text opens more than ``MAX_DEPTH`` levels at once.
+
+    Counted only when it might, so that a response costs two counts. Strings
+    are taken out, then the brackets alone are peeled, innermost pairs first:
+    one pass a level, each a copy at C speed.
+    """
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if data.count(b"[") + data.count(b"{") <= MAX_DEPTH:
+        return False
+    data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = _STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    for _ in range(MAX_DEPTH):
+        peeled = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if peeled == brackets:
+            return False  # all peeled, or not balanced: the parser says which
+        brackets = peeled
+    return bool(brackets)
+
+
+def pointer(parts: Iterable[object]) -> str:
+    """An RFC 6901 JSON Pointer from path parts."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+
 
 #: JSON's whitespace: what may surround a value (not all of Python's).
 _WHITESPACE = " \t\n\r"
@@ -43,7 +80,55 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_reject_constant)
+def _float(token: str) -> float:
+    """A JSON number with a fraction or exponent, unless reading it as a float changes its kind.
+
+    A float holds about 17 digits: ``1e400`` would become infinity, and
+    ``1e-400`` or ``2.0000000000000001``, which are not integers, would become
+    ``0.0`` or ``2.0``, which JSON Schema takes for integers. Both are refused
+    here, so that a value is never changed into an answer it was not.
+    """
+    value = float(token)
+    if value.is_integer():
+        if not _is_integer(token):
+            raise JSONTextError(
+                f"the number {_token(token)} is not an integer, but would be read as {value!r}"
+            )
+    elif not math.isfinite(value):
+        raise JSONTextError(f"the number {_token(token)} is too large to be read")
+    return value
+
+
+#: A JSON number with a fraction or an exponent (the scanner has checked it).
+_NUMBER = re.compile(r"-?([0-9]+)(?:\.([0-9]+))?(?:[eE]([-+]?[0-9]+))?")
+#: An exponent with more digits than this is past any float (and ``int`` of a
+#: very long text raises).
+_EXPONENT_DIGITS = 18
+
+
+def _is_integer(token: str) -> bool:
+    """Whether a JSON number's text stands for an integer: ``3.0``, ``25e-1`` no, ``1e3`` yes."""
+    whole, fraction, exponent = _NUMBER.fullmatch(token).groups()  # type: ignore[union-attr]
+    digits = whole + (fraction or "")
+    significant = digits.rstrip("0")
+    if not significant.strip("0"):
+        return True  # zero, however written
+    if exponent is None:
+        shift = -len(fraction or "")
+    elif len(exponent.lstrip("+-")) > _EXPONENT_DIGITS:
+        return not exponent.startswith("-")
+    else:
+        shift = int(exponent) - len(fraction or "")
+    return shift + len(digits) - len(significant) >= 0
+
+
+def _token(token: str) -> str:
+    return token if len(token) <= _SHOWN else f"{token[:_SHOWN]}... ({len(token):,} characters)"
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_object, parse_constant=_reject_constant, parse_float=_float
+)
 
 
 @functools.cache
@@ -105,11 +190,18 @@ def loads(text: str | bytes) -> Any:
     longer than ``MAX_TEXT_BYTES``.
     """
     if isinstance(text, bytes) and len(text) <= MAX_TEXT_BYTES:
+        if _nested_too_deeply(text):
+            raise JSONTextError(_TOO_DEEP)
         value = _quick(text)  # before decoding: orjson refuses what is not UTF-8
         return _strict(_unicode(text)) if value is _UNSURE else value
     text = _unicode(text)
+    if _nested_too_deeply(text):
+        raise JSONTextError(_TOO_DEEP)
     value = _quick(text.encode())
     return _strict(text) if value is _UNSURE else value
+
+
+_TOO_DEEP = f"JSON text nested more than {MAX_DEPTH} levels deep"
 
 
 def _strict(text: str) -> Any:
@@ -186,14 +278,16 @@ def _unicode(text: str | bytes) -> str:
 
 
 def _too_long(size: int) -> str:
-    return f"JSON text of {size:,} bytes is longer than the limit of {MAX_TEXT_BYTES:,}"
+    # one byte past the limit is all that the command line reads of a longer text
+    least = "at least " if size == MAX_TEXT_BYTES + 1 else ""
+    return f"JSON text of {least}{size:,} bytes is longer than the limit of {MAX_TEXT_BYTES:,}"
 
 
 _NAMED = {None: "null", True: "true", False: "false"}
 
 
 def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def describe(value: object) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from blunting._errors import InvalidResponse
+from blunting._limits import beyond_limits
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -109,6 +110,9 @@ class Questionnaire:
         """Every problem with ``payload``, most relevant first; empty when it is valid."""
         if self._validator.verdict(payload) is True:
             return ()
+        found = beyond_limits(payload)
+        if found:
+            return found
         from blunting._validation import problems  # noqa: PLC0415 - loads jsonschema
 
         return problems(self._validator, payload)

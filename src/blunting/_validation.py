@@ -12,7 +12,7 @@ from jsonschema.exceptions import best_match
 from blunting._errors import Problem
 from blunting._fast import Verdict, compile_checker
 from blunting._formats import is_date_time
-from blunting._json import describe
+from blunting._json import describe, pointer
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -97,11 +97,6 @@ class Compiled:
         except (ValueError, RecursionError):
             errors = list(self._guarded.iter_errors(instance))
         return iter(errors)
-
-
-def pointer(parts: Iterable[object]) -> str:
-    """An RFC 6901 JSON Pointer from path parts."""
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
 
 
 def _member_names(error: ValidationError) -> Sequence[object]:
@@ -200,8 +195,9 @@ def problems(validator: _Errors, instance: object) -> tuple[Problem, ...]:
 
     A missing or unexpected member gets a problem at its own pointer. At one
     place, a ``type`` problem stands alone (the other keywords then say the
-    same thing again), and a combining keyword (``oneOf``, ...) is reported only
-    when nothing more specific failed there.
+    same thing again), a ``pattern`` problem gives way to a ``format`` problem,
+    and a combining keyword (``oneOf``, ...) is reported only when nothing more
+    specific failed there.
     """
     if validator.verdict(instance) is True:
         return ()
@@ -225,6 +221,8 @@ def problems(validator: _Errors, instance: object) -> tuple[Problem, ...]:
         here = by_path[problem.path]
         if problem.keyword != "type" and "type" in here:
             return True
+        if problem.keyword == "pattern" and "format" in here:
+            return True  # a pattern that pins a format's syntax down says less than the format
         return problem.keyword in _SUMMARIES and bool(here - _SUMMARIES)
 
     kept = [problem for problem in found if not redundant(problem)]

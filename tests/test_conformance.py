@@ -1,0 +1,83 @@
+"""Runs the conformance suite (conformance/): each case becomes one test.
+
+The suite is data, in a form any language can read (conformance/README.md);
+this runner is what another implementation would write to prove that it
+validates and scores the same.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+import blunting
+from conftest import ROOT
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SUITE = ROOT / "conformance"
+CASE_SCHEMA = json.loads((SUITE / "case-file.schema.json").read_text(encoding="utf-8"))
+FILES = sorted(path for path in SUITE.glob("*.json") if path.name != "case-file.schema.json")
+
+
+def cases() -> list[Any]:
+    """Every case of the suite, as ``(questionnaire path, case)``, with its file and description."""
+    params: list[Any] = []
+    for path in FILES:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        questionnaire = (path.parent / document["questionnaire"]).resolve()
+        params.extend(
+            pytest.param(questionnaire, case, id=f"{path.stem}: {case['description']}")
+            for case in document["cases"]
+        )
+    return params
+
+
+@functools.cache
+def load(questionnaire: Path) -> blunting.Questionnaire:
+    return blunting.load(questionnaire)
+
+
+def test_the_suite_has_every_file() -> None:
+    assert [path.name for path in FILES] == [
+        "blunting-1.0.0-scoring.json",
+        "blunting-1.0.0-validation.json",
+        "mini-0.1.0.json",
+    ]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.name)
+def test_case_file_is_valid(path: Path) -> None:
+    Draft202012Validator(CASE_SCHEMA).validate(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _result(q: blunting.Questionnaire, case: dict[str, Any]) -> blunting.Score | blunting.Rejection:
+    if "text" in case:
+        (result,) = blunting.score_stream([case["text"].encode()], questionnaire=q)
+        return result
+    payload = case["payload"]
+    try:
+        return q.score(payload)
+    except blunting.InvalidResponse as error:
+        return blunting.Rejection(0, error.problems)
+
+
+@pytest.mark.parametrize(("questionnaire", "case"), cases())
+def test_case(questionnaire: Path, case: dict[str, Any]) -> None:
+    q = load(questionnaire)
+    result = _result(q, case)
+    if case["valid"]:
+        assert isinstance(result, blunting.Score), result
+        scored = result.to_dict()
+        for member, expected in case["score"].items():
+            assert scored[member] == expected, member
+    else:
+        assert isinstance(result, blunting.Rejection), result
+        assert sorted({p.path for p in result.problems}) == sorted(case["problems"])
+    if "payload" in case:
+        assert (not q.problems(case["payload"])) == case["valid"]
