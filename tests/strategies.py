@@ -6,6 +6,8 @@ questionnaire, so the same strategies serve the built-in and the test ones.
 
 from __future__ import annotations
 
+import copy
+import math
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -121,3 +123,108 @@ def payloads(
     if unscored(q):
         optional["context"] = context(q)
     return st.fixed_dictionaries(required, optional=optional).filter(lambda p: not q.problems(p))
+
+
+#: Values that test the edges of JSON Schema's types and of Python's equality.
+HOSTILE: list[Any] = [
+    True,
+    False,
+    None,
+    0,
+    1,
+    4,
+    5,
+    -1,
+    3.0,
+    -0.0,
+    0.0,
+    4.0,
+    2.5,
+    1e308,
+    -1e308,
+    2**64,
+    -(2**64),
+    10**30,
+    math.nan,
+    math.inf,
+    -math.inf,
+    "",
+    "3",
+    "yes",
+    "ssri",
+    "none",
+    "unknown",
+    "blunting",
+    "1.0.0",
+    "x" * 129,
+    [],
+    [None],
+    [True],
+    [1],
+    ["ssri"],
+    ["ssri", "ssri"],
+    ["none", "ssri"],
+    ["unknown", "none"],
+    ["ssri", "snri"],
+    [["ssri"]],
+    {},
+    {"crying_1": 1},
+    {"value": 1},
+    *NOT_A_DATE_TIME,
+    "2024-02-29T10:00:00Z",
+    "2026-03-01t10:00:00z",
+    "2026-03-01T10:00:00.5+05:30",
+    # date-times that some validators' formats accept and RFC 3339 does not
+    "2026-03-01 10:00:00Z",
+    "2026-03-01T10:00:00+01",
+    "2026-03-01T10:00:00+0100",
+    "2016-12-31T23:59:60Z",
+    "0000-03-01T10:00:00Z",
+    "\u0662\u0660\u0662\u0666-03-01T10:00:00Z",
+    "\U0001f600" * 128,
+    "\U0001f600" * 129,
+]
+
+
+def _paths(value: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside a payload, the payload itself included."""
+    found = [at]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*at, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*at, index))
+    return found
+
+
+def _container(payload: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        payload = payload[part]
+    return payload
+
+
+@st.composite
+def mutated(draw: st.DrawFn, q: blunting.Questionnaire) -> Any:
+    """A valid payload, then one to three changes: values replaced, members removed or added."""
+    payload = copy.deepcopy(draw(payloads(q)))
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(_paths(payload)))
+        change = draw(st.sampled_from(["replace", "remove", "add"]))
+        value = copy.deepcopy(draw(st.sampled_from(HOSTILE)))  # HOSTILE stays as it is
+        if not path:
+            payload = value if change == "replace" else payload
+            continue
+        parent = _container(payload, path[:-1])
+        if change == "replace":
+            parent[path[-1]] = value
+        elif change == "remove":
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            name = draw(st.sampled_from(["crying_1", "impact", "extra", "answers", "positive_9"]))
+            parent[name] = value
+        else:
+            parent.append(value)
+        if not isinstance(payload, (dict, list)):
+            break
+    return payload

@@ -45,6 +45,7 @@ def load(questionnaire: Path) -> blunting.Questionnaire:
 
 def test_the_suite_has_every_file() -> None:
     assert [path.name for path in FILES] == [
+        "blunting-1.0.0-json-text.json",
         "blunting-1.0.0-scoring.json",
         "blunting-1.0.0-validation.json",
         "mini-0.1.0.json",

@@ -11,7 +11,6 @@ runs 100,000 (see README.md).
 
 from __future__ import annotations
 
-import copy
 import enum
 import json
 import math
@@ -32,7 +31,7 @@ from blunting._formats import is_date_time
 from blunting._resources import vocabulary_registry
 from blunting._validation import _FORMATS
 from conftest import MINI_PATH
-from strategies import NOT_A_DATE_TIME, payloads
+from strategies import NOT_A_DATE_TIME, mutated, payloads
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -66,102 +65,6 @@ def compiled(schema: dict[str, Any]) -> Callable[[object], bool | None]:
         Draft202012Validator.VALIDATORS,
         _FORMATS.checkers,
     )
-
-
-#: Values that test the edges of JSON Schema's types and of Python's equality.
-HOSTILE: list[Any] = [
-    True,
-    False,
-    None,
-    0,
-    1,
-    4,
-    5,
-    -1,
-    3.0,
-    -0.0,
-    0.0,
-    4.0,
-    2.5,
-    1e308,
-    -1e308,
-    2**64,
-    -(2**64),
-    10**30,
-    math.nan,
-    math.inf,
-    -math.inf,
-    "",
-    "3",
-    "yes",
-    "ssri",
-    "none",
-    "unknown",
-    "blunting",
-    "1.0.0",
-    "x" * 129,
-    [],
-    [None],
-    [True],
-    [1],
-    ["ssri"],
-    ["ssri", "ssri"],
-    ["none", "ssri"],
-    ["unknown", "none"],
-    ["ssri", "snri"],
-    [["ssri"]],
-    {},
-    {"crying_1": 1},
-    {"value": 1},
-    *NOT_A_DATE_TIME,
-    "2024-02-29T10:00:00Z",
-    "2026-03-01t10:00:00z",
-    "2026-03-01T10:00:00.5+05:30",
-]
-
-
-def _paths(value: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every path to a value inside a payload, the payload itself included."""
-    found = [at]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _paths(item, (*at, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _paths(item, (*at, index))
-    return found
-
-
-def _container(payload: Any, path: tuple[Any, ...]) -> Any:
-    for part in path:
-        payload = payload[part]
-    return payload
-
-
-@st.composite
-def mutated(draw: st.DrawFn, q: blunting.Questionnaire) -> Any:
-    """A valid payload, then one to three changes: values replaced, members removed or added."""
-    payload = copy.deepcopy(draw(payloads(q)))
-    for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(_paths(payload)))
-        change = draw(st.sampled_from(["replace", "remove", "add"]))
-        value = copy.deepcopy(draw(st.sampled_from(HOSTILE)))  # HOSTILE stays as it is
-        if not path:
-            payload = value if change == "replace" else payload
-            continue
-        parent = _container(payload, path[:-1])
-        if change == "replace":
-            parent[path[-1]] = value
-        elif change == "remove":
-            del parent[path[-1]]
-        elif isinstance(parent, dict):
-            name = draw(st.sampled_from(["crying_1", "impact", "extra", "answers", "positive_9"]))
-            parent[name] = value
-        else:
-            parent.append(value)
-        if not isinstance(payload, (dict, list)):
-            break
-    return payload
 
 
 @pytest.mark.parametrize("name", QUESTIONNAIRES)

@@ -6,6 +6,7 @@ import functools
 import json
 import math
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -221,10 +222,13 @@ def _strict(text: str) -> Any:
         ) from None
     except RecursionError:
         raise JSONTextError("JSON text nested too deeply") from None
-    except ValueError as error:  # integers longer than Python converts
+    except ValueError as error:
         if isinstance(error, JSONTextError):
             raise
-        raise JSONTextError(f"not usable JSON: {error}") from None
+        # an integer longer than Python converts from text (sys.get_int_max_str_digits)
+        raise JSONTextError(
+            f"an integer of more than {sys.get_int_max_str_digits():,} digits is not read"
+        ) from None
     if "\\u" in text and _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
         raise JSONTextError(
             "not UTF-8 text: a \\u escape stands for a lone surrogate, half of a UTF-16 pair"

@@ -1,0 +1,232 @@
+"""The schemas mean the same in every language: three validators nobody here wrote agree.
+
+Every payload case of the conformance suite, and payloads mutated with values
+at the edges of JSON Schema's types and formats, get the same verdict from:
+
+- jsonschema (Python), with its format checker on;
+- jsonschema-rs (Rust, from the package registry), with formats validated;
+- Ajv (JavaScript, tests/ajv/), in strict mode, with ajv-formats and the
+  vocabulary's annotation keyword declared;
+
+and from blunting itself. The questionnaires get the same verdict from the
+vocabulary's meta-schema under all three.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+from typing import TYPE_CHECKING, Any
+
+import jsonschema_rs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+import blunting
+from conftest import MINI_PATH, ROOT
+from strategies import mutated
+from test_conformance import cases, load
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+AJV = ROOT / "tests" / "ajv"
+SCHEMAS = ROOT / "schemas"
+META = json.loads((SCHEMAS / "vocabulary" / "1" / "meta.json").read_text(encoding="utf-8"))
+SCORE = json.loads((SCHEMAS / "vocabulary" / "1" / "score.json").read_text(encoding="utf-8"))
+QUESTIONNAIRES = {
+    "builtin": SCHEMAS / "blunting" / "1.0.0" / "questionnaire.json",
+    "mini": MINI_PATH,
+}
+#: Examples per property: a few hundred, more under a longer profile.
+EXAMPLES = max(300, settings().max_examples)
+
+
+class Ajv:
+    """Ajv in one Node.js process, asked one instance at a time (tests/ajv/verdicts.mjs)."""
+
+    def __init__(self, node: str, schemas: list[Any]) -> None:
+        self._process = subprocess.Popen(  # noqa: S603 - node, from PATH, on our own script
+            [node, str(AJV / "verdicts.mjs")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        self._send(schemas)
+
+    def _send(self, value: object) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.write(json.dumps(value, allow_nan=False) + "\n")
+        self._process.stdin.flush()
+
+    def is_valid(self, schema_id: str, instance: object) -> bool:
+        self._send([schema_id, instance])
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline()
+        assert line, "Ajv stopped: see its message above"
+        valid, _ = json.loads(line)
+        return bool(valid)
+
+    def close(self) -> None:
+        assert self._process.stdin is not None
+        assert self._process.stdout is not None
+        self._process.stdin.close()
+        assert self._process.wait(timeout=60) == 0
+        self._process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def ajv() -> Iterator[Ajv]:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI runs Ajv: install Node.js and npm")
+        pytest.skip("Node.js and npm run Ajv")  # pragma: no cover
+    if not (AJV / "node_modules").is_dir():
+        subprocess.run(  # noqa: S603 - npm, from PATH, on our own lock file
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=AJV,
+            check=True,
+            timeout=600,
+        )
+    schemas = [META, SCORE, *(_document(path) for path in QUESTIONNAIRES.values())]
+    validator = Ajv(node, schemas)
+    yield validator
+    validator.close()
+
+
+def _document(path: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return document
+
+
+def _registry() -> Registry[Any]:
+    return Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema, DRAFT202012)) for schema in (META, SCORE)
+    )
+
+
+class Verdicts:
+    """The verdicts of jsonschema, jsonschema-rs and Ajv on one schema."""
+
+    def __init__(self, schema: dict[str, Any], ajv: Ajv) -> None:
+        self._id = schema["$id"]
+        self._python = Draft202012Validator(
+            schema,
+            registry=_registry(),
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
+        self._rust = jsonschema_rs.Draft202012Validator(
+            schema,
+            validate_formats=True,
+            offline=True,
+            registry=jsonschema_rs.Registry([(META["$id"], META), (SCORE["$id"], SCORE)]),
+        )
+        self._ajv = ajv
+
+    def of(self, instance: object) -> dict[str, bool]:
+        return {
+            "jsonschema": self._python.is_valid(instance),
+            "jsonschema-rs": self._rust.is_valid(instance),
+            "ajv": self._ajv.is_valid(self._id, instance),
+        }
+
+
+def _is_json(value: object) -> bool:
+    """Whether ``value`` can be written as JSON text (no NaN, no infinities)."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _payload_cases() -> list[Any]:
+    return [case for case in cases() if "payload" in case.values[1]]
+
+
+@pytest.mark.parametrize(("questionnaire", "case"), _payload_cases())
+def test_three_validators_give_each_case_its_verdict(
+    questionnaire: Path, case: dict[str, Any], ajv: Ajv
+) -> None:
+    verdicts = Verdicts(_document(questionnaire), ajv).of(case["payload"])
+    assert verdicts == dict.fromkeys(verdicts, case["valid"])
+
+
+@pytest.mark.parametrize("name", QUESTIONNAIRES)
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(data=st.data())
+def test_three_validators_and_blunting_agree_on_mutated_payloads(
+    name: str, data: st.DataObject, ajv: Ajv
+) -> None:
+    path = QUESTIONNAIRES[name]
+    payload = data.draw(mutated(load(path)).filter(_is_json))
+    expected = not load(path).problems(payload)
+    verdicts = Verdicts(_document(path), ajv).of(payload)
+    assert verdicts == dict.fromkeys(verdicts, expected)
+
+
+@pytest.mark.parametrize("name", QUESTIONNAIRES)
+def test_three_validators_accept_each_questionnaire_under_the_meta_schema(
+    name: str, ajv: Ajv
+) -> None:
+    verdicts = Verdicts(META, ajv).of(_document(QUESTIONNAIRES[name]))
+    assert verdicts == dict.fromkeys(verdicts, True)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["x-scoring"].pop("domains"),
+        lambda d: d["properties"]["answers"]["properties"]["crying_1"].pop("title"),
+        lambda d: d["properties"]["answers"]["properties"]["crying_1"].__setitem__(
+            "items", {"oneOf": [{"const": 1, "title": "one"}]}
+        ),
+        lambda d: d["properties"]["version"].__setitem__("const", "1.0.0\n"),
+        lambda d: d["properties"]["questionnaire"].__setitem__("const", "blunting\n"),
+        lambda d: d["properties"]["questionnaire"].__setitem__("const", "bl\u0131nting"),
+        lambda d: d["properties"]["version"].__setitem__("const", "\u0661.0.0"),
+    ],
+    ids=[
+        "no domains",
+        "a question without text",
+        "a question with options and items",
+        "a version with a trailing newline",
+        "an id with a trailing newline",
+        "an id with a dotless i",
+        "a version with an Arabic-Indic digit",
+    ],
+)
+def test_three_validators_refuse_each_broken_questionnaire(change: Any, ajv: Ajv) -> None:
+    document = _document(QUESTIONNAIRES["builtin"])
+    change(document)
+    verdicts = Verdicts(META, ajv).of(document)
+    assert verdicts == dict.fromkeys(verdicts, False)
+    with pytest.raises(blunting.InvalidQuestionnaire):
+        blunting.load(document)
+
+
+def test_scores_are_valid_under_the_score_schema_in_all_three(ajv: Ajv) -> None:
+    for path in sorted((ROOT / "examples").glob("*.json")):
+        score = blunting.score(json.loads(path.read_text(encoding="utf-8"))).to_dict()
+        verdicts = Verdicts(SCORE, ajv).of(score)
+        assert verdicts == dict.fromkeys(verdicts, True), path.name
+
+
+def test_python_re_traps_are_real() -> None:
+    """What the schemas avoid: Python's $ matches before a final newline, \\d any digit."""
+    import re  # noqa: PLC0415 - only here
+
+    assert re.search(r"^[0-9]+$", "1\n")
+    assert re.search(r"^[0-9]+(?![\s\S])", "1\n") is None
+    assert re.search(r"^\d$", "\u0661")
+    assert math.isnan(json.loads("NaN"))  # and json.loads takes NaN: blunting's parser does not
