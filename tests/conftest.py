@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,3 +49,23 @@ def fast_extra(request: pytest.FixtureRequest) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_json, "orjson_module", lambda: None)
         yield
+
+
+def node_for(folder: Path, what: str) -> str:
+    """Node.js, with the npm packages of ``folder`` (tests/*/package-lock.json) installed.
+
+    CI must have Node.js and npm; elsewhere, the test that needs them is skipped.
+    """
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI runs {what}: install Node.js and npm")
+        pytest.skip(f"Node.js and npm run {what}")  # pragma: no cover
+    if not (folder / "node_modules").is_dir():
+        subprocess.run(  # noqa: S603 - npm, from PATH, on our own lock file
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=folder,
+            check=True,
+            timeout=600,
+        )
+    return node

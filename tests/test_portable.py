@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 import subprocess
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +28,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 import blunting
-from conftest import MINI_PATH, ROOT
+from conftest import MINI_PATH, ROOT, node_for
 from strategies import mutated
 from test_conformance import cases, load
 
@@ -86,18 +84,7 @@ class Ajv:
 
 @pytest.fixture(scope="session")
 def ajv() -> Iterator[Ajv]:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI runs Ajv: install Node.js and npm")
-        pytest.skip("Node.js and npm run Ajv")  # pragma: no cover
-    if not (AJV / "node_modules").is_dir():
-        subprocess.run(  # noqa: S603 - npm, from PATH, on our own lock file
-            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=AJV,
-            check=True,
-            timeout=600,
-        )
+    node = node_for(AJV, "Ajv")
     schemas = [META, SCORE, *(_document(path) for path in QUESTIONNAIRES.values())]
     validator = Ajv(node, schemas)
     yield validator

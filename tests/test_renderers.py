@@ -9,8 +9,6 @@ answer: a person who skips everything sends nothing to score.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
@@ -18,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import blunting
-from conftest import MINI_PATH, ROOT
+from conftest import MINI_PATH, ROOT, node_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,19 +30,7 @@ QUESTIONNAIRES = {
 
 @pytest.fixture(scope="session")
 def node() -> str:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI runs the renderer tests: install Node.js and npm")
-        pytest.skip("Node.js and npm render the form")  # pragma: no cover
-    if not (RENDERERS / "node_modules").is_dir():
-        subprocess.run(  # noqa: S603 - npm, from PATH, on our own lock file
-            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=RENDERERS,
-            check=True,
-            timeout=600,
-        )
-    return node
+    return node_for(RENDERERS, "the renderer tests")
 
 
 class _Form(HTMLParser):
