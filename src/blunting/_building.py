@@ -12,6 +12,7 @@ from referencing.jsonschema import DRAFT202012
 
 from blunting._errors import InvalidQuestionnaire, Problem
 from blunting._json import describe, pointer
+from blunting._patterns import pattern_problem
 from blunting._questionnaire import Domain, Item, Option, Questionnaire
 from blunting._resources import shipped, vocabulary_registry
 from blunting._scoring import DomainKey, ScoringKey
@@ -209,20 +210,88 @@ class _Checker:
 
     def _references_and_formats(self) -> None:
         resolver = self.registry.resolver(base_uri=self.document["$id"])
+        targets: dict[tuple[object, ...], object] = {}  # each $ref's place, and its target
         for at, keyword, value in _walk(self.document):
             if keyword == "$ref" and isinstance(value, str):
                 try:
-                    resolver.lookup(value)
+                    targets[at] = resolver.lookup(value).contents
                 except Unresolvable:
                     self.problem(
                         (*at, keyword),
                         f"{describe(value)} does not resolve here (nothing is fetched)",
                         "$ref",
                     )
+            elif keyword in ("$dynamicRef", "$recursiveRef"):
+                self.problem(
+                    (*at, keyword),
+                    f"{keyword} is not used in a questionnaire: where it leads depends on "
+                    "the way taken to it",
+                    "$ref",
+                )
             elif keyword == "format" and isinstance(value, str) and value not in CHECKED_FORMATS:
                 self.problem(
                     (*at, keyword), f"format {describe(value)} would not be checked", "format"
                 )
+            elif keyword == "pattern" and isinstance(value, str):
+                self._pattern((*at, keyword), value)
+            elif keyword == "patternProperties" and isinstance(value, dict):
+                for pattern in value:
+                    self._pattern((*at, keyword, pattern), pattern)
+        for at in _recursive(self.document, targets):
+            self.problem(
+                (*at, "$ref"),
+                "this $ref leads back to itself: a questionnaire's schema is not recursive",
+                "$ref",
+            )
+
+    def _pattern(self, at: tuple[object, ...], pattern: str) -> None:
+        reason = pattern_problem(pattern)
+        if reason is not None:
+            self.problem(at, f"pattern {describe(pattern)} is refused: {reason}", "pattern")
+
+
+def _recursive(
+    document: object, targets: dict[tuple[object, ...], object]
+) -> list[tuple[object, ...]]:
+    """The places of the ``$ref`` keywords that lead, through other references, back to themselves.
+
+    A ``$ref`` leads to every ``$ref`` inside its target. Targets outside the
+    document (the shipped schemas) lead nowhere new.
+    """
+    places = {id(node): at for at, node in _nodes(document)}
+    leads: dict[tuple[object, ...], list[tuple[object, ...]]] = {}
+    for at, target in targets.items():
+        inside = places.get(id(target))
+        leads[at] = (
+            [] if inside is None else [other for other in targets if other[: len(inside)] == inside]
+        )
+    recursive = []
+    for start in targets:
+        seen: set[tuple[object, ...]] = set()
+        stack = list(leads[start])
+        while stack:
+            at = stack.pop()
+            if at == start:
+                recursive.append(start)
+                break
+            if at not in seen:
+                seen.add(at)
+                stack += leads[at]
+    return recursive
+
+
+def _nodes(node: object, at: tuple[object, ...] = ()) -> list[tuple[tuple[object, ...], object]]:
+    """Every object and array of a document, with its place."""
+    found: list[tuple[tuple[object, ...], object]] = []
+    if isinstance(node, dict):
+        found.append((at, node))
+        for key, value in node.items():
+            found += _nodes(value, (*at, key))
+    elif isinstance(node, list):
+        found.append((at, node))
+        for index, value in enumerate(node):
+            found += _nodes(value, (*at, index))
+    return found
 
 
 def _is_int(value: object) -> bool:

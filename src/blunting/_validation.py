@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -57,7 +58,22 @@ def _formats() -> FormatChecker:
     checker = FormatChecker()
     checker.checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
     checker.checkers["date-time"] = (is_date_time, ())
+    checker.checkers["regex"] = (_is_regex, (re.error,))
     return checker
+
+
+def _is_regex(instance: object) -> bool:
+    """Whether ``instance`` compiles as a regular expression, as jsonschema checks it.
+
+    ``re`` warns of some patterns (``[a--z]``: "possible set difference"),
+    which an application that turns warnings into errors would see as a
+    crash; the loader refuses such patterns with a problem instead.
+    """
+    if not isinstance(instance, str):
+        return True
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return re.compile(instance) is not None
 
 
 _FORMATS = _formats()

@@ -1,0 +1,242 @@
+r"""Which regular expressions a questionnaire may use: ones every language reads alike, quickly.
+
+A ``pattern`` is matched by Python's ``re`` here, by ECMA-262 in a browser's
+Ajv, by Rust's engine in jsonschema-rs. They agree only on a common subset,
+and a backtracking engine can take time that grows exponentially (``(a+)+``)
+or as a power (``a*a*``) of a string's length. A pattern is therefore read
+here, without running it, and refused unless:
+
+- it starts with ``^``, so that it is tried at one place only;
+- it uses only what the three read alike: literal characters, escapes of
+  syntax characters, ``\n`` ``\r`` ``\t`` ``\f`` ``\v`` ``\xHH`` ``\uHHHH``,
+  classes such as ``[a-z0-9_]`` (and ``[\s\S]``, any character), groups
+  ``(...)`` and ``(?:...)``, look-aheads ``(?=...)`` and ``(?!...)``, ``|``, and
+  repetition ``*`` ``+`` ``?`` ``{m}`` ``{m,}`` ``{m,n}`` (n at most 1,000);
+  not ``.``, ``$``, ``\d``, ``\w``, ``\b``, ``\s`` alone, back-references,
+  look-behinds, flags or named groups, whose meaning differs;
+- nothing that repeats more than once holds a repetition or a ``|``;
+- at most one repetition is open-ended, and the bounded ones together allow
+  at most a million ways to match.
+
+See docs/vocabulary.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+#: The largest bound of a repetition.
+_LARGEST_BOUND = 1_000
+#: The most ways that the bounded repetitions of a pattern may match, together.
+_MOST_WAYS = 1_000_000
+_BOUNDS = re.compile(r"\{([0-9]+)(?:(,)([0-9]*))?\}")
+_HEX = re.compile(r"[0-9A-Fa-f]+")
+#: Characters that ECMA-262 (with the u flag) lets a backslash escape as themselves.
+_SYNTAX = frozenset("^$\\.*+?()[]{}|/")
+_CONTROL = frozenset("nrtfv")
+_UNICODE_CLASSES = frozenset("dDwWbBsS")
+
+
+class _Refused(Exception):
+    """Why a pattern is refused: raised out of the reader."""
+
+
+@attrs.frozen
+class _Shape:
+    """What a piece of a pattern holds: a repetition, a ``|``."""
+
+    repeats: bool = False
+    alternatives: bool = False
+    lookaround: bool = False
+
+
+class _Reader:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.at = 0
+        self.open_ended = 0
+        self.ways = 1
+
+    def peek(self) -> str:
+        return self.text[self.at : self.at + 1]
+
+    def take(self) -> str:
+        char = self.peek()
+        self.at += 1
+        return char
+
+    def refuse(self, reason: str) -> _Refused:
+        return _Refused(f"{reason} (at character {self.at})")
+
+    def pattern(self) -> None:
+        if not self.text.startswith("^"):
+            raise _Refused(
+                "a pattern must start with ^, so that it is tried from the start of a value only"
+            )
+        self.at = 1
+        self.sequence()
+        if self.peek() == "|":
+            raise self.refuse(
+                "a | outside a group lets what follows it match anywhere: group the "
+                "alternatives, as in ^(?:a|b)"
+            )
+        if self.at < len(self.text):
+            raise self.refuse(f"{self.peek()!r} closes nothing")
+        if self.open_ended > 1:
+            raise _Refused(
+                "more than one open-ended repetition (*, + or {m,}): matching could take "
+                "time that grows as a power of the value's length"
+            )
+        if self.ways > _MOST_WAYS:
+            raise _Refused(
+                f"its bounded repetitions allow more than {_MOST_WAYS:,} ways to match together"
+            )
+
+    def alternatives(self) -> _Shape:
+        shapes = [self.sequence()]
+        while self.peek() == "|":
+            self.at += 1
+            shapes.append(self.sequence())
+        return _Shape(
+            repeats=any(shape.repeats for shape in shapes),
+            alternatives=len(shapes) > 1 or any(shape.alternatives for shape in shapes),
+        )
+
+    def sequence(self) -> _Shape:
+        repeats = alternatives = False
+        while self.peek() not in ("", "|", ")"):
+            shape = self.atom()
+            bounds = self.repetition()
+            if bounds is not None:
+                low, high = bounds
+                if shape.lookaround:
+                    raise self.refuse("a look-ahead cannot repeat")
+                if (high is None or high > 1) and (shape.repeats or shape.alternatives):
+                    raise self.refuse(
+                        "a repeated group holds a repetition or a |: matching could take "
+                        "time that grows exponentially with the value's length"
+                    )
+                if high is None:
+                    self.open_ended += 1
+                else:
+                    self.ways *= high - low + 1
+                repeats = True
+            repeats = repeats or shape.repeats
+            alternatives = alternatives or shape.alternatives
+        return _Shape(repeats=repeats, alternatives=alternatives)
+
+    def atom(self) -> _Shape:
+        char = self.take()
+        if char == "(":
+            return self.group()
+        if char == "[":
+            self.character_class()
+        elif char == "\\":
+            self.escape(in_class=False)
+        elif char == ".":
+            raise self.refuse(
+                ". matches different characters in different languages: name them in a class"
+            )
+        elif char == "$":
+            raise self.refuse(
+                "$ also matches before a final newline in some languages: end with (?![\\s\\S])"
+            )
+        elif char in "^*+?{}]":
+            raise self.refuse(f"{char} must be escaped here")
+        return _Shape()
+
+    def group(self) -> _Shape:
+        lookaround = False
+        if self.text.startswith("?:", self.at):
+            self.at += 2
+        elif self.text.startswith(("?=", "?!"), self.at):
+            self.at += 2
+            lookaround = True
+        elif self.peek() == "?":
+            raise self.refuse(
+                "only (?:, (?= and (?! may follow ( : look-behinds, flags and named "
+                "groups are read differently in different languages"
+            )
+        shape = self.alternatives()
+        if self.take() != ")":
+            raise self.refuse("a ( is not closed")
+        return attrs.evolve(shape, lookaround=lookaround)
+
+    def repetition(self) -> tuple[int, int | None] | None:
+        char = self.peek()
+        bounds: tuple[int, int | None]
+        if char in ("*", "+", "?"):
+            self.at += 1
+            bounds = {"*": (0, None), "+": (1, None), "?": (0, 1)}[char]
+        elif char == "{":
+            match = _BOUNDS.match(self.text, self.at)
+            if match is None:
+                raise self.refuse("a { that does not start a repetition must be escaped")
+            self.at = match.end()
+            low_text, comma, high_text = match.groups()
+            if len(low_text) > 4 or len(high_text or "") > 4:
+                raise self.refuse(f"a repetition may be at most {_LARGEST_BOUND:,}")
+            low = int(low_text)
+            high = low if comma is None else int(high_text) if high_text else None
+            if max(low, high or 0) > _LARGEST_BOUND:
+                raise self.refuse(f"a repetition may be at most {_LARGEST_BOUND:,}")
+            if high is not None and high < low:
+                raise self.refuse("a repetition's bounds are the wrong way round")
+            bounds = (low, high)
+        else:
+            return None
+        if self.peek() == "?":
+            self.at += 1  # lazy: the same in every language
+        if self.peek() in ("*", "+", "?", "{"):
+            raise self.refuse("a repetition cannot itself repeat")
+        return bounds
+
+    def escape(self, *, in_class: bool) -> None:
+        char = self.take()
+        if char in _SYNTAX or char in _CONTROL or (in_class and char == "-"):
+            return
+        if char in ("x", "u"):
+            digits = 2 if char == "x" else 4
+            if not _HEX.fullmatch(self.text[self.at : self.at + digits]) or (
+                len(self.text) < self.at + digits
+            ):
+                raise self.refuse(f"\\{char} must be followed by {digits} hexadecimal digits")
+            self.at += digits
+            return
+        if char == "":
+            raise self.refuse("a pattern cannot end in a lone backslash")
+        if char in _UNICODE_CLASSES:
+            raise self.refuse(
+                f"\\{char} means different characters in different languages: "
+                "name them in a class, such as [0-9]"
+            )
+        raise self.refuse(f"\\{char} is not read alike in every language")
+
+    def character_class(self) -> None:
+        if self.text.startswith("\\s\\S]", self.at):
+            self.at += 5  # [\s\S]: any character, in every language
+            return
+        if self.peek() == "^":
+            self.at += 1
+        if self.peek() == "]":
+            raise self.refuse("an empty class [] is read differently in different languages")
+        while (char := self.take()) != "]":
+            if char == "":
+                raise self.refuse("a [ is not closed")
+            if char == "[" or self.text.startswith(("--", "&&", "~~", "||"), self.at - 1):
+                raise self.refuse(
+                    f"{char!r} in a class means a set operation in some languages: escape it"
+                )
+            if char == "\\":
+                self.escape(in_class=True)
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` may not be used in a questionnaire, or ``None`` when it may."""
+    try:
+        _Reader(pattern).pattern()
+    except _Refused as refused:
+        return str(refused)
+    return None
