@@ -1,0 +1,94 @@
+"""A coverage-guided fuzzer (atheris, on libFuzzer) for everything that reads input.
+
+    pip install atheris
+    python fuzz/fuzz_blunting.py -max_total_time=60 [CORPUS_DIR ...]
+
+Each input is a byte string. It is read as the command line reads a file (as
+JSON lines, and as one JSON text), scored as a line of ``score_stream``, and,
+when it parses, handed as a payload to ``score``, ``validate`` and
+``Questionnaire.problems``, and as a questionnaire document to ``load``. Any
+exception that is not one of the library's own (``BluntingError``) is a crash:
+libFuzzer stops and writes the input that caused it to ``crash-...``.
+The first corpus folder given (fuzz/.corpus/, not kept in git, when none is)
+is seeded with examples/ and the payloads and JSON texts of conformance/;
+what libFuzzer finds is added to it for the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import sys
+from pathlib import Path
+
+import atheris
+
+with atheris.instrument_imports():
+    import blunting
+    from blunting import _batch
+
+QUESTIONNAIRE = blunting.questionnaire()
+
+
+def _payloads(data: bytes) -> list[object]:
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):
+        return []
+    return [value]
+
+
+def test_one_input(data: bytes) -> None:
+    """What libFuzzer calls with each input."""
+    for block in [*_batch.blocks_of(io.BytesIO(data), "FUZZ"), ("FUZZ", 1, data, False)]:
+        for task in ("validate", "jsonl", "csv"):
+            done = _batch.handle(task, block)
+            if done.accepted + done.rejected != len(_batch.texts_of(block)):
+                raise AssertionError("an input was lost")
+    (result,) = blunting.score_stream([data])
+    if not isinstance(result, (blunting.Score, blunting.Rejection)):
+        raise TypeError(result)
+    for payload in _payloads(data):
+        with contextlib.suppress(blunting.BluntingError):
+            blunting.score(payload)
+        with contextlib.suppress(blunting.BluntingError):
+            blunting.validate(payload)
+        QUESTIONNAIRE.problems(payload)
+        if isinstance(payload, dict):
+            with contextlib.suppress(blunting.BluntingError):
+                blunting.load(payload)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _seeds(folder: Path) -> None:
+    """Write the examples and the conformance suite's responses into ``folder``."""
+    texts = [path.read_bytes() for path in sorted((ROOT / "examples").glob("*.json"))]
+    for path in sorted((ROOT / "conformance").glob("*.json")):
+        if path.name == "case-file.schema.json":
+            continue
+        for case in json.loads(path.read_text(encoding="utf-8"))["cases"]:
+            text = case["text"] if "text" in case else json.dumps(case["payload"])
+            texts.append(text.encode())
+    for text in texts:
+        (folder / hashlib.sha256(text).hexdigest()[:16]).write_bytes(text)
+
+
+def main() -> None:
+    """Run libFuzzer with the arguments given (see ``-help=1``)."""
+    arguments = list(sys.argv)
+    folders = [argument for argument in arguments[1:] if not argument.startswith("-")]
+    if not folders:
+        folders.append(str(ROOT / "fuzz" / ".corpus"))
+        arguments.append(folders[0])
+    Path(folders[0]).mkdir(parents=True, exist_ok=True)
+    _seeds(Path(folders[0]))
+    atheris.Setup(arguments, test_one_input)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
