@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -82,3 +83,13 @@ def test_case(questionnaire: Path, case: dict[str, Any]) -> None:
         assert sorted({p.path for p in result.problems}) == sorted(case["problems"])
     if "payload" in case:
         assert (not q.problems(case["payload"])) == case["valid"]
+
+
+def test_the_suites_readme_counts_its_cases() -> None:
+    readme = (SUITE / "README.md").read_text(encoding="utf-8")
+    counted = dict(
+        re.findall(r"^\| `([^`]+\.json)` \| [^|]+ \| ([0-9]+) \|$", readme, re.MULTILINE)
+    )
+    assert counted == {
+        path.name: str(len(json.loads(path.read_text(encoding="utf-8"))["cases"])) for path in FILES
+    }

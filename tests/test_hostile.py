@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import blunting
+from blunting import _json, _limits
+from conftest import ROOT
 from hostile import BIG, PAYLOADS, TEXTS
 from test_cli import run
 
@@ -101,3 +103,13 @@ def test_the_command_line_refuses_a_hostile_file_at_once(
     assert done.returncode == 1
     assert done.stdout == ""
     assert f"{file}:1: {'(root)' if path == '' else path}: " in done.stderr
+
+
+def test_the_readme_states_the_limits_that_are_enforced() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| a payload (parsed) |"))
+    assert f"{_json.MAX_DEPTH} levels deep" in row
+    assert f"{_limits.MAX_MEMBERS:,} members in one object" in row
+    assert f"{_limits.MAX_VALUES:,} values in all" in row
+    assert f"| nesting, in text | {_json.MAX_DEPTH} levels |" in readme
+    assert f"{blunting.MAX_TEXT_BYTES:,} bytes of UTF-8" in readme
