@@ -14,10 +14,12 @@ import contextlib
 import copy
 import io
 import json
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import blunting
@@ -26,6 +28,7 @@ from conftest import ROOT
 from strategies import mutated
 
 BUILTIN = blunting.questionnaire()
+ENVELOPE = {"questionnaire": "blunting", "version": "1.0.0"}
 DOCUMENT = json.loads(
     (ROOT / "schemas" / "blunting" / "1.0.0" / "questionnaire.json").read_text(encoding="utf-8")
 )
@@ -42,7 +45,13 @@ SCALARS = (
     | st.sampled_from(["blunting", "1.0.0", "crying_1", "impact", "ssri", "none", ""])
 )
 #: Values JSON cannot hold: they too must be refused with a problem.
-NOT_JSON = st.sampled_from([b"bytes", (1, 2), {1, 2}, frozenset(), object(), 1j, ...])
+NOT_JSON = st.sampled_from(
+    [
+        *(b"bytes", (1, 2), {1, 2}, frozenset(), object(), 1j, ..., bytearray(b"3")),
+        *(Decimal("NaN"), Decimal("sNaN"), Decimal(2), Decimal("1e999999")),
+        *(Fraction(1, 3), Fraction(4, 2)),
+    ]
+)
 KEYS = st.text(max_size=12) | st.sampled_from(
     ["questionnaire", "version", "answers", "context", "respondent", "completed", "crying_1"]
 )
@@ -92,6 +101,8 @@ def test_score_validate_and_problems_raise_only_their_own_errors(payload: Any) -
 
 @settings(max_examples=EXAMPLES)
 @given(source=st.lists(INPUTS | st.binary() | st.text(), max_size=5))
+@example(source=[{"questionnaire": "blunting", "version": "1.0.0", "answers": {"crying_1": 1j}}])
+@example(source=[{**ENVELOPE, "answers": {}, "context": {"impact": Decimal("sNaN")}}])
 def test_score_stream_gives_one_result_per_input_whatever_it_is(source: list[Any]) -> None:
     results = list(blunting.score_stream(source))
     assert len(results) == len(source)

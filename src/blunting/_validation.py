@@ -22,11 +22,18 @@ if TYPE_CHECKING:
 _Keyword = Callable[[Any, Any, Any, Any], Iterator[ValidationError]]
 
 
+#: What jsonschema's keywords raise on values it cannot write or compare: an
+#: integer past Python's int-to-string limit, very deep nesting, and numbers
+#: that are not JSON's (``1j < 0``, ``Decimal("NaN") < 0``).
+_UNWRITABLE = (ValueError, RecursionError, TypeError, ArithmeticError)
+
+
 def _guarded(keyword: str, check: _Keyword) -> _Keyword:
-    """Wrap a keyword so that a value too large to print still yields an error.
+    """Wrap a keyword so that a value it cannot write or compare still yields an error.
 
     jsonschema writes values into messages with ``repr``, which fails for an
-    integer beyond Python's int-to-string limit and for very deep nesting.
+    integer beyond Python's int-to-string limit and for very deep nesting,
+    and compares numbers that JSON does not have (``1j``) as if they were.
     """
 
     def guarded(
@@ -34,7 +41,7 @@ def _guarded(keyword: str, check: _Keyword) -> _Keyword:
     ) -> Iterator[ValidationError]:
         try:
             yield from check(validator, value, instance, schema)
-        except (ValueError, RecursionError):
+        except _UNWRITABLE:
             yield ValidationError(f"{describe(instance)} is not valid under {keyword!r}")
 
     return guarded
@@ -110,7 +117,7 @@ class Compiled:
         """Every error jsonschema finds in ``instance``."""
         try:
             errors = list(self._plain.iter_errors(instance))
-        except (ValueError, RecursionError):
+        except _UNWRITABLE:
             errors = list(self._guarded.iter_errors(instance))
         return iter(errors)
 
