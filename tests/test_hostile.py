@@ -113,3 +113,27 @@ def test_the_readme_states_the_limits_that_are_enforced() -> None:
     assert f"{_limits.MAX_VALUES:,} values in all" in row
     assert f"| nesting, in text | {_json.MAX_DEPTH} levels |" in readme
     assert f"{blunting.MAX_TEXT_BYTES:,} bytes of UTF-8" in readme
+
+
+def test_a_payload_of_more_values_than_the_limit_is_refused_at_once() -> None:
+    many = [list(range(_limits.MAX_MEMBERS))] * (_limits.MAX_VALUES // _limits.MAX_MEMBERS + 1)
+    payload = {"questionnaire": "blunting", "version": "1.0.0", "answers": {}, "extra": many}
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        blunting.score(payload)
+    assert [(p.path, p.keyword) for p in raised.value.problems] == [("", "limit")]
+    assert "more than 10,000 values" in str(raised.value)
+
+
+def test_long_lines_are_rejected_each_at_their_line_without_being_held(tmp_path: Path) -> None:
+    good = (ROOT / "examples" / "complete.json").read_bytes().replace(b"\n", b"")
+    long = b'{"x": "' + b"y" * (3 * blunting.MAX_TEXT_BYTES) + b'"}'
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(b"\n".join([good, long, good, long]))  # the last line has no newline
+    done = run("validate", path)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        f"{path}:{line}: (root): JSON text of at least 1,048,577 bytes is longer than the "
+        "limit of 1,048,576"
+        for line in (2, 4)
+    ]
+    assert "2 valid, 2 invalid" in done.stderr

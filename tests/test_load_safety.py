@@ -236,3 +236,20 @@ def test_an_accepted_pattern_compiles_and_matches_without_complaint(
     compiled.search(subject)
     assert pattern.startswith("^")
     assert "$" not in pattern.replace("\\$", "")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [("^a{12345}", "at most 1,000"), ("^a{0,99999}", "at most 1,000"), ("^a{2,}?b*", "open-ended")],
+)
+def test_repetition_bounds(pattern: str, reason: str) -> None:
+    assert reason in (pattern_problem(pattern) or "")
+
+
+def test_lazy_repetitions_are_read_alike() -> None:
+    assert pattern_problem("^a{1,3}?b+?c??(?![\\s\\S])") is None
+
+
+def test_a_pattern_that_is_not_a_string_is_a_problem_of_the_meta_schema() -> None:
+    problems = _refused(lambda d: d["properties"]["respondent"].__setitem__("pattern", 3))
+    assert "/properties/respondent/pattern" in problems

@@ -217,3 +217,16 @@ def test_python_re_traps_are_real() -> None:
     assert re.search(r"^[0-9]+(?![\s\S])", "1\n") is None
     assert re.search(r"^\d$", "\u0661")
     assert math.isnan(json.loads("NaN"))  # and json.loads takes NaN: blunting's parser does not
+
+
+def test_formats_are_checked_only_when_asked_which_is_why_each_validator_is_asked() -> None:
+    """The trap: with no format checker, 30 February passes; blunting always checks it."""
+    schema = _document(QUESTIONNAIRES["builtin"])
+    payload = {"questionnaire": "blunting", "version": "1.0.0", "answers": {}}
+    payload["completed"] = "2026-02-30T10:00:00Z"  # fits the pattern: only the format refuses it
+    assert Draft202012Validator(schema, registry=_registry()).is_valid(payload)
+    assert jsonschema_rs.Draft202012Validator(schema, validate_formats=False).is_valid(payload)
+    assert not Draft202012Validator(
+        schema, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    ).is_valid(payload)
+    assert blunting.questionnaire().problems(payload)[0].keyword == "format"
