@@ -37,14 +37,13 @@ _STRING = re.compile(rb'"[^"]*"')
 _NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 
 
-def _nested_too_deeply(text: str | bytes) -> bool:
+def _nested_too_deeply(data: bytes) -> bool:
     """Whether JSON text opens more than ``MAX_DEPTH`` levels at once.
 
     Counted only when it might, so that a response costs two counts. Strings
     are taken out, then the brackets alone are peeled, innermost pairs first:
     one pass a level, each a copy at C speed.
     """
-    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     if data.count(b"[") + data.count(b"{") <= MAX_DEPTH:
         return False
     data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
@@ -196,9 +195,10 @@ def loads(text: str | bytes) -> Any:
         value = _quick(text)  # before decoding: orjson refuses what is not UTF-8
         return _strict(_unicode(text)) if value is _UNSURE else value
     text = _unicode(text)
-    if _nested_too_deeply(text):
+    data = text.encode()  # _unicode has made sure that it encodes
+    if _nested_too_deeply(data):
         raise JSONTextError(_TOO_DEEP)
-    value = _quick(text.encode())
+    value = _quick(data)
     return _strict(text) if value is _UNSURE else value
 
 
