@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -17,8 +18,16 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 ROOT = Path(__file__).parent.parent
+#: The built-in questionnaire's canonical file.
+BUILTIN_PATH = ROOT / "schemas" / "blunting" / "1.0.0" / "questionnaire.json"
 #: The test questionnaire: another questionnaire in the vocabulary (2 domains, a 1-5 scale).
 MINI_PATH = ROOT / "conformance" / "questionnaires" / "mini.json"
+
+
+def read_json(path: Path) -> Any:
+    """The parsed JSON of a file of the repository."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
 
 # "ci": quick and repeatable. "dev": the default, random. "thorough" and
 # "exhaustive": long local runs (README.md, "Running the tests").

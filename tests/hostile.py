@@ -18,7 +18,8 @@ BIG = 10_000_000
 MANY = 1_000_000
 
 
-def _nested(depth: int) -> Any:
+def nested(depth: int) -> Any:
+    """``[[...[0]...]]``, ``depth`` arrays deep."""
     value: Any = 0
     for _ in range(depth):
         value = [value]
@@ -33,7 +34,7 @@ def _answer(value: object) -> dict[str, Any]:
 PAYLOADS: list[tuple[str, Any, str | None, str | None]] = [
     (
         "nested 100,000 levels deep",
-        {**ENVELOPE, "answers": {}, "context": {"impact": _nested(DEEP)}},
+        {**ENVELOPE, "answers": {}, "context": {"impact": nested(DEEP)}},
         "/context/impact" + "/0" * 62,
         "limit",
     ),

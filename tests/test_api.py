@@ -9,6 +9,7 @@ import pytest
 
 import blunting
 from blunting._validation import problems
+from hostile import nested
 
 
 def _payload(**answers: Any) -> dict[str, Any]:
@@ -197,11 +198,8 @@ def test_pointers_escape_slash_and_tilde() -> None:
 
 
 def test_deep_nesting_is_a_problem_not_a_recursion_error() -> None:
-    deep: Any = []
-    for _ in range(100_000):
-        deep = [deep]
     payload = _payload()
-    payload["context"] = {"medications": deep}
+    payload["context"] = {"medications": nested(100_000)}
     with pytest.raises(blunting.InvalidResponse) as raised:
         blunting.score(payload)
     assert raised.value.problems

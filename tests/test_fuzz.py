@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
-import json
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -24,14 +23,12 @@ from hypothesis import strategies as st
 
 import blunting
 from blunting import _batch
-from conftest import ROOT
+from conftest import BUILTIN_PATH, read_json
 from strategies import mutated
 
 BUILTIN = blunting.questionnaire()
 ENVELOPE = {"questionnaire": "blunting", "version": "1.0.0"}
-DOCUMENT = json.loads(
-    (ROOT / "schemas" / "blunting" / "1.0.0" / "questionnaire.json").read_text(encoding="utf-8")
-)
+DOCUMENT = read_json(BUILTIN_PATH)
 EXAMPLES = max(300, settings().max_examples)
 
 #: Any scalar a payload might hold, JSON or not.
@@ -128,17 +125,15 @@ def _spoiled(document: Any, data: st.DataObject) -> Any:
     """The questionnaire document with one to three places set to arbitrary values."""
     document = copy.deepcopy(document)
     for _ in range(data.draw(st.integers(1, 3))):
+        parent: Any = None
         node, key = document, None
-        path = []
         while isinstance(node, (dict, list)) and node and data.draw(st.booleans()):
             key = data.draw(
                 st.sampled_from(sorted(node) if isinstance(node, dict) else range(len(node)))
             )
-            path.append((node, key))
-            node = node[key]
-        if not path:
+            parent, node = node, node[key]
+        if parent is None:
             return data.draw(ANYTHING)
-        parent, key = path[-1]
         parent[key] = data.draw(json_like())
     return document
 

@@ -20,11 +20,9 @@ from hypothesis import strategies as st
 
 import blunting
 from blunting._patterns import pattern_problem
-from conftest import ROOT
+from conftest import BUILTIN_PATH, read_json
 
-DOCUMENT = json.loads(
-    (ROOT / "schemas" / "blunting" / "1.0.0" / "questionnaire.json").read_text(encoding="utf-8")
-)
+DOCUMENT = read_json(BUILTIN_PATH)
 CRYING_1 = "/properties/answers/properties/crying_1"
 
 

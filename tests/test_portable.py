@@ -14,6 +14,7 @@ vocabulary's meta-schema under all three.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import subprocess
@@ -28,7 +29,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 import blunting
-from conftest import MINI_PATH, ROOT, node_for
+from conftest import BUILTIN_PATH, MINI_PATH, ROOT, node_for, read_json
 from strategies import mutated
 from test_conformance import cases, load
 
@@ -38,12 +39,9 @@ if TYPE_CHECKING:
 
 AJV = ROOT / "tests" / "ajv"
 SCHEMAS = ROOT / "schemas"
-META = json.loads((SCHEMAS / "vocabulary" / "1" / "meta.json").read_text(encoding="utf-8"))
-SCORE = json.loads((SCHEMAS / "vocabulary" / "1" / "score.json").read_text(encoding="utf-8"))
-QUESTIONNAIRES = {
-    "builtin": SCHEMAS / "blunting" / "1.0.0" / "questionnaire.json",
-    "mini": MINI_PATH,
-}
+META = read_json(SCHEMAS / "vocabulary" / "1" / "meta.json")
+SCORE = read_json(SCHEMAS / "vocabulary" / "1" / "score.json")
+QUESTIONNAIRES = {"builtin": BUILTIN_PATH, "mini": MINI_PATH}
 #: Examples per property: a few hundred, more under a longer profile.
 EXAMPLES = max(300, settings().max_examples)
 
@@ -85,15 +83,10 @@ class Ajv:
 @pytest.fixture(scope="session")
 def ajv() -> Iterator[Ajv]:
     node = node_for(AJV, "Ajv")
-    schemas = [META, SCORE, *(_document(path) for path in QUESTIONNAIRES.values())]
+    schemas = [META, SCORE, *(read_json(path) for path in QUESTIONNAIRES.values())]
     validator = Ajv(node, schemas)
     yield validator
     validator.close()
-
-
-def _document(path: Path) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return document
 
 
 def _registry() -> Registry[Any]:
@@ -128,6 +121,12 @@ class Verdicts:
         }
 
 
+@functools.cache
+def _verdicts(questionnaire: Path, ajv: Ajv) -> Verdicts:
+    """The three validators of a questionnaire, built once."""
+    return Verdicts(read_json(questionnaire), ajv)
+
+
 def _is_json(value: object) -> bool:
     """Whether ``value`` can be written as JSON text (no NaN, no infinities)."""
     try:
@@ -145,7 +144,7 @@ def _payload_cases() -> list[Any]:
 def test_three_validators_give_each_case_its_verdict(
     questionnaire: Path, case: dict[str, Any], ajv: Ajv
 ) -> None:
-    verdicts = Verdicts(_document(questionnaire), ajv).of(case["payload"])
+    verdicts = _verdicts(questionnaire, ajv).of(case["payload"])
     assert verdicts == dict.fromkeys(verdicts, case["valid"])
 
 
@@ -158,7 +157,7 @@ def test_three_validators_and_blunting_agree_on_mutated_payloads(
     path = QUESTIONNAIRES[name]
     payload = data.draw(mutated(load(path)).filter(_is_json))
     expected = not load(path).problems(payload)
-    verdicts = Verdicts(_document(path), ajv).of(payload)
+    verdicts = _verdicts(path, ajv).of(payload)
     assert verdicts == dict.fromkeys(verdicts, expected)
 
 
@@ -166,7 +165,7 @@ def test_three_validators_and_blunting_agree_on_mutated_payloads(
 def test_three_validators_accept_each_questionnaire_under_the_meta_schema(
     name: str, ajv: Ajv
 ) -> None:
-    verdicts = Verdicts(META, ajv).of(_document(QUESTIONNAIRES[name]))
+    verdicts = Verdicts(META, ajv).of(read_json(QUESTIONNAIRES[name]))
     assert verdicts == dict.fromkeys(verdicts, True)
 
 
@@ -194,7 +193,7 @@ def test_three_validators_accept_each_questionnaire_under_the_meta_schema(
     ],
 )
 def test_three_validators_refuse_each_broken_questionnaire(change: Any, ajv: Ajv) -> None:
-    document = _document(QUESTIONNAIRES["builtin"])
+    document = read_json(QUESTIONNAIRES["builtin"])
     change(document)
     verdicts = Verdicts(META, ajv).of(document)
     assert verdicts == dict.fromkeys(verdicts, False)
@@ -221,7 +220,7 @@ def test_python_re_traps_are_real() -> None:
 
 def test_formats_are_checked_only_when_asked_which_is_why_each_validator_is_asked() -> None:
     """The trap: with no format checker, 30 February passes; blunting always checks it."""
-    schema = _document(QUESTIONNAIRES["builtin"])
+    schema = read_json(QUESTIONNAIRES["builtin"])
     payload = {"questionnaire": "blunting", "version": "1.0.0", "answers": {}}
     payload["completed"] = "2026-02-30T10:00:00Z"  # fits the pattern: only the format refuses it
     assert Draft202012Validator(schema, registry=_registry()).is_valid(payload)
