@@ -78,3 +78,42 @@ def node_for(folder: Path, what: str) -> str:
             timeout=600,
         )
     return node
+
+
+class NodeScript:
+    """A Node.js script of tests/*/ in one process, asked one JSON line at a time.
+
+    The first line sent sets it up; each later line gets one JSON line back.
+    """
+
+    def __init__(self, node: str, script: Path, setup: object) -> None:
+        self._name = script.parent.name
+        self._process = subprocess.Popen(  # noqa: S603 - node, from PATH, on our own script
+            [node, str(script)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        self._send(setup)
+
+    def _send(self, value: object) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.write(json.dumps(value, allow_nan=False) + "\n")
+        self._process.stdin.flush()
+
+    def ask(self, value: object) -> Any:
+        """The script's answer to ``value``."""
+        self._send(value)
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline()
+        assert line, f"tests/{self._name} stopped: see its message above"
+        return json.loads(line)
+
+    def close(self) -> None:
+        """End the process, which must exit cleanly."""
+        assert self._process.stdin is not None
+        assert self._process.stdout is not None
+        self._process.stdin.close()
+        assert self._process.wait(timeout=60) == 0
+        self._process.stdout.close()

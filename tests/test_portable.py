@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import subprocess
 from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
@@ -29,7 +28,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 import blunting
-from conftest import BUILTIN_PATH, MINI_PATH, ROOT, node_for, read_json
+from conftest import BUILTIN_PATH, MINI_PATH, ROOT, NodeScript, node_for, read_json
 from strategies import mutated
 from test_conformance import cases, load
 
@@ -46,38 +45,15 @@ QUESTIONNAIRES = {"builtin": BUILTIN_PATH, "mini": MINI_PATH}
 EXAMPLES = max(300, settings().max_examples)
 
 
-class Ajv:
+class Ajv(NodeScript):
     """Ajv in one Node.js process, asked one instance at a time (tests/ajv/verdicts.mjs)."""
 
     def __init__(self, node: str, schemas: list[Any]) -> None:
-        self._process = subprocess.Popen(  # noqa: S603 - node, from PATH, on our own script
-            [node, str(AJV / "verdicts.mjs")],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
-        self._send(schemas)
-
-    def _send(self, value: object) -> None:
-        assert self._process.stdin is not None
-        self._process.stdin.write(json.dumps(value, allow_nan=False) + "\n")
-        self._process.stdin.flush()
+        super().__init__(node, AJV / "verdicts.mjs", schemas)
 
     def is_valid(self, schema_id: str, instance: object) -> bool:
-        self._send([schema_id, instance])
-        assert self._process.stdout is not None
-        line = self._process.stdout.readline()
-        assert line, "Ajv stopped: see its message above"
-        valid, _ = json.loads(line)
+        valid, _ = self.ask([schema_id, instance])
         return bool(valid)
-
-    def close(self) -> None:
-        assert self._process.stdin is not None
-        assert self._process.stdout is not None
-        self._process.stdin.close()
-        assert self._process.wait(timeout=60) == 0
-        self._process.stdout.close()
 
 
 @pytest.fixture(scope="session")

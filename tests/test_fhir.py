@@ -1,0 +1,535 @@
+"""FHIR R4: the exported Questionnaire, and payloads to QuestionnaireResponses and back.
+
+Two clients nobody here wrote check the export: fhir.resources parses every
+resource with its R4B models (the closest it has to R4, and strict about
+unknown elements), and the FHIRPath engine on npm (fhirpath, which implements
+weight()) evaluates the calculatedExpressions, which must give our scores.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from fhir.resources.R4B.questionnaire import Questionnaire as FHIRQuestionnaire
+from fhir.resources.R4B.questionnaireresponse import (
+    QuestionnaireResponse as FHIRQuestionnaireResponse,
+)
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import blunting
+from blunting import fhir
+from conftest import MINI_PATH, ROOT, NodeScript, node_for, read_json
+from strategies import payloads
+from test_conformance import cases
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+BUILTIN = blunting.questionnaire()
+MINI = blunting.load(MINI_PATH)
+QUESTIONNAIRES = {"blunting": BUILTIN, "mini": MINI}
+FHIRPATH = ROOT / "tests" / "fhirpath"
+SYSTEM = "https://w3id.org/blunting/fhir/CodeSystem/blunting"
+COMPLETE = read_json(ROOT / "examples" / "complete.json")
+
+
+def _questionnaire(name: str) -> blunting.Questionnaire:
+    return QUESTIONNAIRES[name]
+
+
+questionnaires = st.sampled_from(sorted(QUESTIONNAIRES)).map(_questionnaire)
+
+
+def _response(q: blunting.Questionnaire, payload: dict[str, Any]) -> dict[str, Any]:
+    return fhir.to_questionnaire_response(payload, questionnaire=q)
+
+
+def _back(q: blunting.Questionnaire, resource: object) -> dict[str, Any]:
+    return fhir.from_questionnaire_response(resource, questionnaire=q)
+
+
+# -- the Questionnaire -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", QUESTIONNAIRES.values(), ids=QUESTIONNAIRES)
+def test_the_questionnaire_parses_with_fhir_resources(q: blunting.Questionnaire) -> None:
+    resource = fhir.to_questionnaire(q)
+    parsed = FHIRQuestionnaire.model_validate(resource)
+    assert parsed.url == f"https://w3id.org/blunting/fhir/Questionnaire/{q.id}"
+    assert parsed.version == q.version
+    # and it is plain JSON data
+    assert json.loads(json.dumps(resource, allow_nan=False)) == resource
+
+
+def test_fhir_resources_refuses_what_r4_does_not_have() -> None:
+    resource = fhir.to_questionnaire(BUILTIN)
+    resource["item"][1]["item"][0]["answerOption"][0]["valueScore"] = 3
+    with pytest.raises(ValueError, match="valueScore"):
+        FHIRQuestionnaire.model_validate(resource)
+
+
+def _items(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for item in items:
+        yield item
+        yield from _items(item.get("item", []))
+
+
+def test_the_questionnaire_layout() -> None:
+    resource = fhir.to_questionnaire(BUILTIN)
+    top = [(item["linkId"], item["type"]) for item in resource["item"]]
+    assert top == [
+        ("display:introduction", "display"),
+        ("domain:crying", "group"),
+        ("domain:empathy", "group"),
+        ("domain:positive", "group"),
+        ("context:questions", "group"),
+        ("score:group", "group"),
+    ]
+    assert resource["item"][0]["text"] == BUILTIN.description
+    for domain, group in zip(BUILTIN.domains, resource["item"][1:4], strict=True):
+        assert group["text"] == domain.title
+        assert [item["linkId"] for item in group["item"]] == list(domain.items)
+    links = [item["linkId"] for item in _items(resource["item"])]
+    assert len(links) == len(set(links))
+    (code_system,) = resource["contained"]
+    assert code_system["url"] == SYSTEM
+    assert {c["code"]: c["display"] for c in code_system["concept"]}["0"] == "Not at all"
+
+
+def _by_link(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {item["linkId"]: item for item in _items(resource["item"])}
+
+
+@pytest.mark.parametrize("q", QUESTIONNAIRES.values(), ids=QUESTIONNAIRES)
+def test_every_question_with_its_options_and_weights(q: blunting.Questionnaire) -> None:
+    items = _by_link(fhir.to_questionnaire(q))
+    low, high = q.scale
+    for question in q.items:
+        item = items[question.id]
+        assert item["text"] == question.text
+        assert item["type"] == "choice"
+        assert item["required"] is False  # every question may be skipped
+        assert item.get("repeats", False) is question.multiple
+        coded = [o for o in item["answerOption"] if o["valueCoding"]["code"] != "asked-declined"]
+        offered = [o for o in question.options if o.value is not None]
+        assert [o["valueCoding"]["code"] for o in coded] == [str(o.value) for o in offered]
+        assert [o["valueCoding"]["display"] for o in coded] == [o.label for o in offered]
+        weights = [[e["valueDecimal"] for e in o.get("extension", [])] for o in coded]
+        if question.domain is None:
+            assert weights == [[] for _ in offered]  # context questions are not scored
+        elif question.reverse:
+            assert weights == [[low + high - o.value] for o in offered]  # type: ignore[operator]
+        else:
+            assert weights == [[o.value] for o in offered]
+
+
+def test_prefer_not_to_answer_is_asked_declined() -> None:
+    items = _by_link(fhir.to_questionnaire(BUILTIN))
+    declined = items["crying_1"]["answerOption"][-1]
+    assert declined == {
+        "valueCoding": {
+            "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+            "code": "asked-declined",
+            "display": "Prefer not to answer",
+        }
+    }
+    # medications may be null (its schema says so) though it lists no null option
+    assert items["medications"]["answerOption"][-1]["valueCoding"]["code"] == "asked-declined"
+
+
+def test_a_question_with_help_text_has_a_help_item() -> None:
+    items = _by_link(fhir.to_questionnaire(BUILTIN))
+    (help_item,) = items["medications"]["item"]
+    assert help_item["type"] == "display"
+    assert help_item["text"] == "Choose all that apply."
+    assert help_item["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "help"
+
+
+# -- payloads to responses and back ------------------------------------------------------
+
+
+@given(st.data())
+def test_a_payload_round_trips_exactly(data: st.DataObject) -> None:
+    q = data.draw(questionnaires)
+    payload = data.draw(payloads(q))
+    resource = _response(q, payload)
+    text = json.dumps(resource, allow_nan=False)
+    back = _back(q, json.loads(text))
+    assert back == payload
+    assert json.dumps(back, sort_keys=True) == json.dumps(payload, sort_keys=True)
+    assert _response(q, back) == resource
+
+
+@given(payloads(BUILTIN))
+def test_a_builtin_response_names_its_questionnaire(payload: dict[str, Any]) -> None:
+    resource = fhir.to_questionnaire_response(payload)
+    assert (
+        resource["questionnaire"] == "https://w3id.org/blunting/fhir/Questionnaire/blunting|1.0.0"
+    )
+    assert fhir.from_questionnaire_response(resource) == payload
+
+
+@given(st.data())
+def test_every_response_parses_with_fhir_resources(data: st.DataObject) -> None:
+    q = data.draw(questionnaires)
+    resource = _response(q, data.draw(payloads(q)))
+    FHIRQuestionnaireResponse.model_validate(resource)
+
+
+def test_the_response_of_the_complete_example() -> None:
+    resource = fhir.to_questionnaire_response(COMPLETE)
+    assert resource["subject"] == {"identifier": {"value": "example-001"}}
+    assert resource["authored"] == "2026-03-14T09:30:00+01:00"
+    items = _by_link(resource)
+    assert items["crying_6"]["answer"] == [
+        {"valueCoding": {"system": SYSTEM, "code": "1", "display": "A little"}}
+    ]
+    assert [a["valueCoding"]["code"] for a in items["medications"]["answer"]] == ["ssri"]
+    # the scores of docs/scoring.md, worked by hand
+    assert items["score:domain:crying:scaled"]["answer"] == [{"valueDecimal": 66.67}]
+    assert items["score:total:mean"]["answer"] == [{"valueDecimal": 2.44}]
+    assert items["score:total:scaled"]["answer"] == [{"valueDecimal": 61.11}]
+
+
+def test_null_and_absent_stay_apart() -> None:
+    payload = {
+        "questionnaire": "blunting",
+        "version": "1.0.0",
+        "answers": {"crying_1": None},
+        "context": {"medications": None},
+    }
+    resource = fhir.to_questionnaire_response(payload)
+    items = _by_link(resource)
+    assert items["crying_1"]["answer"][0]["valueCoding"]["code"] == "asked-declined"
+    assert "crying_2" not in items
+    assert fhir.from_questionnaire_response(resource) == payload
+    empty = {**payload, "context": {}}
+    assert fhir.from_questionnaire_response(fhir.to_questionnaire_response(empty)) == empty
+
+
+def test_an_integral_float_becomes_its_integer() -> None:
+    payload = {"questionnaire": "blunting", "version": "1.0.0", "answers": {"crying_1": 3.0}}
+    back = fhir.from_questionnaire_response(fhir.to_questionnaire_response(payload))
+    assert back == payload
+    assert type(back["answers"]["crying_1"]) is int
+
+
+def test_an_invalid_payload_is_not_converted() -> None:
+    payload = {"questionnaire": "blunting", "version": "1.0.0", "answers": {"crying_1": 9}}
+    with pytest.raises(blunting.InvalidResponse) as caught:
+        fhir.to_questionnaire_response(payload)
+    assert [p.path for p in caught.value.problems] == ["/answers/crying_1"]
+
+
+# -- what a response may not be ----------------------------------------------------------
+
+
+def _complete_response() -> dict[str, Any]:
+    return fhir.to_questionnaire_response(COMPLETE)
+
+
+def _problems(resource: object) -> list[tuple[str, str]]:
+    with pytest.raises(blunting.InvalidResponse) as caught:
+        fhir.from_questionnaire_response(resource)
+    assert isinstance(caught.value, ValueError)
+    return [(p.path, p.keyword) for p in caught.value.problems]
+
+
+def _coding(system: str, code: str) -> dict[str, Any]:
+    return {"valueCoding": {"system": system, "code": code}}
+
+
+MALFORMED: list[Any] = [
+    ("not an object", lambda r: [r], [("QuestionnaireResponse", "type")]),
+    (
+        "another resource",
+        lambda r: {**r, "resourceType": "Questionnaire"},
+        [("QuestionnaireResponse.resourceType", "resourceType")],
+    ),
+    (
+        "no questionnaire",
+        lambda r: {k: v for k, v in r.items() if k != "questionnaire"},
+        [("QuestionnaireResponse.questionnaire", "questionnaire")],
+    ),
+    (
+        "no version",
+        lambda r: {**r, "questionnaire": r["questionnaire"].partition("|")[0]},
+        [("QuestionnaireResponse.questionnaire", "questionnaire")],
+    ),
+    (
+        "an unknown version",
+        lambda r: {**r, "questionnaire": r["questionnaire"].replace("1.0.0", "9.9.9")},
+        [("QuestionnaireResponse.questionnaire", "questionnaire")],
+    ),
+    (
+        "another questionnaire",
+        lambda r: {**r, "questionnaire": "http://loinc.org/q/44249-1|1"},
+        [("QuestionnaireResponse.questionnaire", "questionnaire")],
+    ),
+    (
+        "in progress",
+        lambda r: {**r, "status": "in-progress"},
+        [("QuestionnaireResponse.status", "status")],
+    ),
+    (
+        "a modifier extension",
+        lambda r: {**r, "modifierExtension": [{"url": "http://example.org/x"}]},
+        [("QuestionnaireResponse.modifierExtension", "modifierExtension")],
+    ),
+    (
+        "an element R4 does not have",
+        lambda r: {**r, "answers": {}},
+        [("QuestionnaireResponse.answers", "element")],
+    ),
+    (
+        "an unknown group",
+        lambda r: {**r, "item": [{"linkId": "domain:sleep"}, *r["item"]]},
+        [("QuestionnaireResponse.item[0].linkId", "linkId")],
+    ),
+    (
+        "a group twice",
+        lambda r: {**r, "item": [r["item"][0], *r["item"]]},
+        [("QuestionnaireResponse.item[1].linkId", "linkId")],
+    ),
+    (
+        "a question in the wrong group",
+        lambda r: _set(r, ["item", 1, "item", 0, "linkId"], "crying_1"),
+        [("QuestionnaireResponse.item[1].item[0].linkId", "linkId")],
+    ),
+    (
+        "a question twice",
+        lambda r: _set(r, ["item", 0, "item", 1, "linkId"], "crying_1"),
+        [("QuestionnaireResponse.item[0].item[1].linkId", "linkId")],
+    ),
+    (
+        "a code of no option",
+        lambda r: _set(r, ["item", 0, "item", 2, "answer", 0], _coding(SYSTEM, "7")),
+        [("QuestionnaireResponse.item[0].item[2].answer[0].valueCoding", "answerOption")],
+    ),
+    (
+        "a code of another system",
+        lambda r: _set(r, ["item", 0, "item", 2, "answer", 0], _coding("http://loinc.org", "3")),
+        [("QuestionnaireResponse.item[0].item[2].answer[0].valueCoding", "answerOption")],
+    ),
+    (
+        "an integer where a coding belongs",
+        lambda r: _set(r, ["item", 0, "item", 2, "answer", 0], {"valueInteger": 3}),
+        [
+            ("QuestionnaireResponse.item[0].item[2].answer[0].valueInteger", "element"),
+            ("QuestionnaireResponse.item[0].item[2].answer[0].valueCoding", "type"),
+        ],
+    ),
+    (
+        "two answers to a question that takes one",
+        lambda r: _set(
+            r, ["item", 1, "item", 0, "answer"], [_coding(SYSTEM, "1"), _coding(SYSTEM, "2")]
+        ),
+        [("QuestionnaireResponse.item[1].item[0].answer", "answer")],
+    ),
+    (
+        "an empty answer list",
+        lambda r: _set(r, ["item", 1, "item", 0, "answer"], []),
+        [("QuestionnaireResponse.item[1].item[0].answer", "type")],
+    ),
+    (
+        "declined beside a medicine",
+        lambda r: _set(
+            r,
+            ["item", 3, "item", 1, "answer"],
+            [
+                _coding(SYSTEM, "ssri"),
+                _coding(
+                    "http://terminology.hl7.org/CodeSystem/data-absent-reason", "asked-declined"
+                ),
+            ],
+        ),
+        [("QuestionnaireResponse.item[3].item[1].answer", "answer")],
+    ),
+    (
+        "none beside a medicine: the schema's own rule, at the answers",
+        lambda r: _set(
+            r, ["item", 3, "item", 1, "answer"], [_coding(SYSTEM, "ssri"), _coding(SYSTEM, "none")]
+        ),
+        [("QuestionnaireResponse.item[3].item[1]", "maxItems")],
+    ),
+    (
+        "the same medicine twice",
+        lambda r: _set(
+            r, ["item", 3, "item", 1, "answer"], [_coding(SYSTEM, "ssri"), _coding(SYSTEM, "ssri")]
+        ),
+        [("QuestionnaireResponse.item[3].item[1]", "uniqueItems")],
+    ),
+    (
+        "a date with no time",
+        lambda r: {**r, "authored": "2026-03-14"},
+        [("QuestionnaireResponse.authored", "format")],
+    ),
+    (
+        "an empty respondent id",
+        lambda r: {**r, "subject": {"identifier": {"value": ""}}},
+        [("QuestionnaireResponse.subject.identifier.value", "minLength")],
+    ),
+    (
+        "nested items under an answer",
+        lambda r: _set(r, ["item", 0, "item", 0, "answer", 0, "item"], []),
+        [("QuestionnaireResponse.item[0].item[0].answer[0].item", "element")],
+    ),
+]
+
+
+def _set(resource: dict[str, Any], path: list[Any], value: object) -> dict[str, Any]:
+    changed = copy.deepcopy(resource)
+    node: Any = changed
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    return changed
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"), [case[1:] for case in MALFORMED], ids=[case[0] for case in MALFORMED]
+)
+def test_a_malformed_response_names_every_problem_at_its_fhir_path(
+    change: Any, expected: list[tuple[str, str]]
+) -> None:
+    assert _problems(change(_complete_response())) == expected
+
+
+def test_problems_in_several_places_are_all_named() -> None:
+    resource = _complete_response()
+    resource = _set(resource, ["status"], "entered-in-error")
+    resource = _set(resource, ["item", 0, "item", 0, "answer", 0], _coding(SYSTEM, "x"))
+    resource = _set(resource, ["item", 2, "item", 5, "answer", 0], _coding(SYSTEM, "y"))
+    assert _problems(resource) == [
+        ("QuestionnaireResponse.status", "status"),
+        ("QuestionnaireResponse.item[0].item[0].answer[0].valueCoding", "answerOption"),
+        ("QuestionnaireResponse.item[2].item[5].answer[0].valueCoding", "answerOption"),
+    ]
+
+
+def test_elements_that_say_nothing_about_the_answers_are_allowed() -> None:
+    resource = {
+        "id": "qr-1",
+        "meta": {"versionId": "2"},
+        "text": {"status": "generated", "div": "<div>...</div>"},
+        "encounter": {"reference": "Encounter/7"},
+        **_complete_response(),
+    }
+    resource["item"][0]["text"] = "Crying"
+    resource["item"][0]["item"][0]["text"] = "shown as the person saw it"
+    assert fhir.from_questionnaire_response(resource) == COMPLETE
+
+
+def test_an_item_shown_and_not_answered_is_absent() -> None:
+    resource = _set(_complete_response(), ["item", 0, "item", 0], {"linkId": "crying_1"})
+    payload = fhir.from_questionnaire_response(resource)
+    assert "crying_1" not in payload["answers"]
+
+
+def test_the_score_group_is_never_read() -> None:
+    resource = _complete_response()
+    resource["item"][-1]["item"][0]["answer"] = [{"valueDecimal": 99}]
+    assert fhir.from_questionnaire_response(resource) == COMPLETE
+
+
+def test_a_given_questionnaire_must_be_the_one_named() -> None:
+    resource = _complete_response()
+    with pytest.raises(blunting.InvalidResponse) as caught:
+        fhir.from_questionnaire_response(resource, questionnaire=MINI)
+    assert caught.value.problems[0].path == "QuestionnaireResponse.questionnaire"
+
+
+@given(st.data())
+def test_a_wrong_code_is_named_at_its_answer(data: st.DataObject) -> None:
+    q = data.draw(questionnaires)
+    payload = data.draw(payloads(q, complete=True))
+    resource = _response(q, payload)
+    group = data.draw(st.integers(0, len(q.domains) - 1))
+    question = data.draw(st.integers(0, len(resource["item"][group]["item"]) - 1))
+    code = data.draw(st.text(min_size=1).filter(lambda c: c not in {str(v) for v in range(-1, 7)}))
+    at = ["item", group, "item", question, "answer", 0, "valueCoding", "code"]
+    with pytest.raises(blunting.InvalidResponse) as caught:
+        _back(q, _set(resource, at, code))
+    assert [p.path for p in caught.value.problems] == [
+        f"QuestionnaireResponse.item[{group}].item[{question}].answer[0].valueCoding"
+    ]
+
+
+# -- the calculated scores, evaluated by the FHIRPath engine -----------------------------
+
+
+class FHIRPath(NodeScript):
+    """The fhirpath npm package in one Node.js process (tests/fhirpath/evaluate.mjs)."""
+
+    def __init__(self, node: str, questionnaire: dict[str, Any]) -> None:
+        super().__init__(node, FHIRPATH / "evaluate.mjs", questionnaire)
+
+    def values(self, response: dict[str, Any]) -> dict[str, list[list[Any]]]:
+        """Each calculated item's value, with JavaScript numbers and with precise decimals."""
+        values: dict[str, list[list[Any]]] = self.ask(response)
+        return values
+
+
+@pytest.fixture(scope="module")
+def engines() -> Iterator[dict[str, FHIRPath]]:
+    node = node_for(FHIRPATH, "the FHIRPath engine")
+    running = {name: FHIRPath(node, fhir.to_questionnaire(q)) for name, q in QUESTIONNAIRES.items()}
+    yield running
+    for engine in running.values():
+        engine.close()
+
+
+def _expected(score: blunting.Score) -> dict[str, list[Any]]:
+    expected: dict[str, list[Any]] = {}
+    parts: list[tuple[str, blunting.DomainScore]] = [
+        (f"score:domain:{domain}", result) for domain, result in score.domains.items()
+    ]
+    parts.append(("score:total", score.total))
+    for link, result in parts:
+        for statistic in ("raw", "mean", "scaled"):
+            value = getattr(result, statistic)
+            expected[f"{link}:{statistic}"] = [] if value is None else [value]
+    return expected
+
+
+def _check(engines: dict[str, FHIRPath], q: blunting.Questionnaire, payload: Any) -> None:
+    response = _response(q, payload)
+    response["item"] = [i for i in response.get("item", []) if i["linkId"] != "score:group"]
+    values = engines[q.id].values(response)
+    expected = _expected(q.score(payload))
+    assert {link: native for link, (native, _) in values.items()} == expected
+    assert {link: precise for link, (_, precise) in values.items()} == expected
+
+
+@given(data=st.data())
+@example(data=None)  # the complete example, worked by hand in docs/scoring.md
+def test_the_engine_gives_our_scores(engines: dict[str, FHIRPath], data: Any) -> None:
+    if data is None:
+        _check(engines, BUILTIN, COMPLETE)
+        return
+    q = data.draw(questionnaires)
+    payload = data.draw(payloads(q, complete=data.draw(st.booleans())))
+    _check(engines, q, payload)
+
+
+@pytest.mark.parametrize(
+    ("questionnaire", "case"),
+    [c for c in cases() if c.values[1]["valid"] and "payload" in c.values[1]],
+)
+def test_the_engine_gives_the_conformance_scores(
+    engines: dict[str, FHIRPath], questionnaire: Any, case: dict[str, Any]
+) -> None:
+    q = blunting.load(questionnaire)
+    values = engines[q.id].values(_response(q, case["payload"]))
+    for part in (*case["score"].get("domains", {}).items(), ("total", case["score"].get("total"))):
+        name, result = part
+        if result is None:
+            continue
+        link = "score:total" if name == "total" else f"score:domain:{name}"
+        for statistic in ("raw", "mean", "scaled"):
+            value = result[statistic]
+            assert values[f"{link}:{statistic}"] == [[] if value is None else [value]] * 2
