@@ -16,6 +16,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import blunting
+from blunting import fhir, redcap
 from conftest import ROOT
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ def test_usage_errors(args: tuple[str, ...]) -> None:
 def test_version_and_help() -> None:
     done = run("--version")
     assert (done.returncode, done.stdout.strip()) == (0, f"blunting {blunting.__version__}")
-    for command in ("validate", "score", "schema", "take", "report"):
+    for command in ("validate", "score", "schema", "take", "export", "report"):
         done = run(command, "--help")
         assert done.returncode == 0
         assert f"example:\n  blunting {command}" in done.stdout
@@ -357,3 +358,75 @@ def test_a_progress_bar_shows_on_a_terminal_only(tmp_path: Path) -> None:
     assert "blunting: " in text
     assert "%|" in text  # the bar: percent done, then the bar itself
     assert text.rstrip().endswith("blunting: 100000 scored, 0 rejected")
+
+
+# --- export, and scoring REDCap exports ------------------------------------
+
+
+def test_export_fhir() -> None:
+    done = run("export", "fhir")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == fhir.to_questionnaire(blunting.questionnaire())
+
+
+def test_export_redcap_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "dictionary.csv"
+    done = run("export", "redcap", "--version", "1.0.0", "--output", target)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    with target.open(newline="", encoding="utf-8") as file:
+        assert file.read() == redcap.to_redcap_dictionary(blunting.questionnaire("1.0.0"))
+
+
+def test_export_of_an_unknown_version() -> None:
+    done = run("export", "fhir", "--version", "9.9.9")
+    assert done.returncode == 2
+    assert done.stderr.startswith("blunting: no version")
+
+
+#: A REDCap raw-data export of the instrument, as REDCap writes it: a byte
+#: order mark, CRLF, a quoted id with a newline, another instrument's column.
+REDCAP_EXPORT = (
+    "\ufeffrecord_id,redcap_event_name,"
+    + ",".join(f"{d}_{i}" for d in ("crying", "empathy", "positive") for i in range(1, 7))
+    + ",impact,"
+    + ",".join(f"medications___{c}" for c in ("ssri", "snri", "mood_stabilizer", "other", "none"))
+    + ",medications___unknown,sexual_side_effects,attribution,phq9_1,blunting_1_0_0_complete\r\n"
+    + ",".join(["p1", "baseline", *"323231222122331233", "3", *"100000", "yes", "unsure", "4", "2"])
+    + "\r\n"
+    + ",".join(['"p\n2"', "baseline", "9", *[""] * 18, *"100010", "", "", "", "0"])
+    + "\r\n"
+    + ",".join(["p3", "baseline", *[""] * 19, *"000000", "", "", "", "0"])
+    + "\r\n"
+)
+
+
+def test_score_from_redcap(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(REDCAP_EXPORT.encode())
+    done = run("score", "--from", "redcap", path, "--format", "csv")
+    assert done.returncode == 1
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [row["respondent"] for row in rows] == ["p1", "p3"]
+    # examples/complete.json, worked by hand in docs/scoring.md
+    assert (rows[0]["total_mean"], rows[0]["total_scaled"]) == ("2.44", "61.11")
+    assert rows[1]["total_status"] == "unscorable_domains"
+    assert done.stderr.splitlines() == [
+        f'{path}:3: record "p\\n2": crying_1: "9" is not a choice of crying_1 (0, 1, 2, 3, 4)',
+        f"{path}:3: record \"p\\n2\": medications: ['ssri', 'none'] is too long",
+        "blunting: 2 scored, 1 rejected (problems above)",
+    ]
+
+
+def test_score_from_redcap_with_a_header_that_does_not_fit(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("record_id,crying_1\r\n1,2\r\n")
+    done = run("score", "--from", "redcap", path)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"{path}:1: (root): the header has no column")
+    assert done.stderr.endswith("blunting: 0 scored, 1 rejected (problems above)\n")
+
+
+def test_score_from_redcap_on_standard_input() -> None:
+    done = run("score", "--from", "redcap", "-", stdin=REDCAP_EXPORT)
+    assert done.returncode == 1
+    assert len(done.stdout.splitlines()) == 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import functools
+import io
 import itertools
 import multiprocessing
 import os
@@ -21,7 +22,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import attrs
 
 from blunting._api import dispatch, questionnaire, score_text, validate
-from blunting._json import MAX_TEXT_BYTES
+from blunting._errors import InvalidResponse
+from blunting._json import MAX_TEXT_BYTES, describe
 from blunting._resources import catalogue
 from blunting._stream import Rejection, results
 
@@ -274,6 +276,46 @@ def csv_row(payload: object) -> str:
         f"{_field(q.id)},{_field(q.version)},{fields},"
         f"{'' if impact is None else int(impact)}\r\n"
     )
+
+
+#: Rows of a REDCap export handled together.
+_REDCAP_ROWS = 1000
+
+
+def redcap_handled(task: str, source: Source) -> Iterator[Done]:
+    """Score (``task``: an output format) the rows of a REDCap export, in blocks of rows.
+
+    A rejected row's problems read ``NAME:LINE: record ID: column: message``.
+    """
+    from blunting._redcap import from_redcap_export  # noqa: PLC0415
+
+    with contextlib.ExitStack() as stack:
+        if source.argument == STDIN:
+            file = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+            stack.callback(file.detach)
+        else:
+            file = stack.enter_context(Path(source.argument).open(encoding="utf-8-sig", newline=""))
+        try:
+            rows = from_redcap_export(file)
+        except InvalidResponse as error:
+            yield Done(b"", [f"{source.name}:1: {p}" for p in error.problems], 0, 1, 0)
+            return
+        made: list[Any] = []
+        problems: list[str] = []
+        rejected = 0
+        for result in rows:
+            if isinstance(result, Rejection):
+                rejected += 1
+                problems += (
+                    f"{source.name}:{result.line}: record {describe(result.record)}: {problem}"
+                    for problem in result.problems
+                )
+            else:
+                made.append(_MAKERS[task](result))
+            if len(made) + rejected >= _REDCAP_ROWS:
+                yield Done(_WRITERS[task](made), problems, len(made), rejected, 0)
+                made, problems, rejected = [], [], 0
+        yield Done(_WRITERS[task](made), problems, len(made), rejected, 0)
 
 
 def _csv_lines(rows: list[str]) -> bytes:

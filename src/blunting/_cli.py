@@ -1,4 +1,4 @@
-"""The ``blunting`` command line: validate, score, schema, take and report."""
+"""The ``blunting`` command line: validate, score, schema, take, export and report."""
 
 from __future__ import annotations
 
@@ -133,7 +133,10 @@ def _score(arguments: argparse.Namespace) -> int:
         elif arguments.format == "json":
             array = _batch.JSONArray(out)
             write = array.write
-        scored, rejected = _run_files(arguments.format, arguments, write, rejects)
+        if arguments.source == "redcap":
+            scored, rejected = _score_redcap(arguments, write, rejects)
+        else:
+            scored, rejected = _run_files(arguments.format, arguments, write, rejects)
         if array is not None:
             array.close()
     where = ""
@@ -141,6 +144,40 @@ def _score(arguments: argparse.Namespace) -> int:
         where = f" (see {arguments.rejects})" if arguments.rejects else " (problems above)"
     _summary(f"{scored} scored, {rejected} rejected{where}")
     return REJECTED if rejected else OK
+
+
+def _score_redcap(
+    arguments: argparse.Namespace, output: Callable[[bytes], object], rejects: BinaryIO
+) -> tuple[int, int]:
+    """Score the rows of REDCap raw-data exports, in order."""
+    sources = _sources(arguments.files)
+    scored = rejected = 0
+    for source in sources:
+        for done in _batch.redcap_handled(arguments.format, source):
+            output(done.output)
+            if done.problems:
+                _report_problems(done.problems, rejects, None)
+            scored += done.accepted
+            rejected += done.rejected
+    return scored, rejected
+
+
+def _export(arguments: argparse.Namespace) -> int:
+    from blunting._api import questionnaire  # noqa: PLC0415
+
+    _fail(_batch.writable(arguments.output))
+    found = questionnaire(arguments.version)
+    if arguments.to == "fhir":
+        from blunting._fhir import to_questionnaire  # noqa: PLC0415
+
+        text = json.dumps(to_questionnaire(found), indent=2, ensure_ascii=False) + "\n"
+    else:
+        from blunting._redcap import to_redcap_dictionary  # noqa: PLC0415
+
+        text = to_redcap_dictionary(found)
+    with _batch.atomic(arguments.output, sys.stdout.buffer) as out:
+        out.write(text.encode())
+    return OK
 
 
 def _summary(text: str) -> None:
@@ -261,6 +298,14 @@ def _parser() -> argparse.ArgumentParser:
         "csv: a row per response (columns: see the README)",
     )
     scorer.add_argument(
+        "--from",
+        dest="source",
+        choices=("json", "redcap"),
+        default="json",
+        help="json: JSON responses (default); redcap: REDCap raw-data exports (CSV) of the "
+        "instrument that 'blunting export redcap' makes, a response a row",
+    )
+    scorer.add_argument(
         "--output", metavar="FILE", help="write here, all at once (default: standard output)"
     )
     scorer.add_argument(
@@ -297,6 +342,19 @@ def _parser() -> argparse.ArgumentParser:
     taker.add_argument("--respondent", metavar="ID", help="an id to save with the answers")
     _version_option(taker)
     taker.set_defaults(run=_take)
+
+    exporter = command(
+        "export",
+        "export the questionnaire to FHIR or REDCap",
+        "Print the questionnaire as a FHIR R4 Questionnaire (JSON), with its scores as SDC "
+        "calculated expressions, or as a REDCap data dictionary (CSV) to upload. See "
+        "docs/fhir.md and docs/redcap.md.",
+        "blunting export redcap --output blunting_dictionary.csv",
+    )
+    exporter.add_argument("to", choices=("fhir", "redcap"), help="the format")
+    exporter.add_argument("--output", metavar="FILE", help="write here (default: standard output)")
+    _version_option(exporter)
+    exporter.set_defaults(run=_export)
 
     reporter = command(
         "report",

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 @attrs.frozen
 class Rejection:
-    """An input of :func:`score_stream` that could not be scored, and why.
+    """An input that could not be scored or read, and why.
+
+    :func:`score_stream` yields one for each input it cannot score, and
+    :func:`blunting.redcap.from_redcap_export` for each row it cannot read.
 
     .. versionadded:: 0.1.0
     """
@@ -29,8 +32,11 @@ class Rejection:
     #: parsed has one problem, at the root (``""``), with keyword ``"json"``.
     problems: tuple[Problem, ...]
     #: Its line number (``index + 1``) when the input was a line of JSON
-    #: text; ``None`` when it was a payload already parsed.
+    #: text; ``None`` when it was a payload already parsed. For a row of a
+    #: REDCap export, the line the row starts on (the header is line 1).
     line: int | None = None
+    #: For a row of a REDCap export, its record id; else ``None``.
+    record: str | None = None
 
 
 def score_stream(
