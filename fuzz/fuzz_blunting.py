@@ -4,30 +4,35 @@
     python fuzz/fuzz_blunting.py -max_total_time=60 [CORPUS_DIR ...]
 
 Each input is a byte string. It is read as the command line reads a file (as
-JSON lines, and as one JSON text), scored as a line of ``score_stream``, and,
-when it parses, handed as a payload to ``score``, ``validate`` and
-``Questionnaire.problems``, and as a questionnaire document to ``load``. Any
+JSON lines, and as one JSON text), scored as a line of ``score_stream``, read
+as a REDCap export, and, when it parses, handed as a payload to ``score``,
+``validate``, ``Questionnaire.problems`` and the FHIR conversions, as a
+QuestionnaireResponse to ``fhir.from_questionnaire_response``, and as a
+questionnaire document to ``load``. Any
 exception that is not one of the library's own (``BluntingError``) is a crash:
 libFuzzer stops and writes the input that caused it to ``crash-...``.
 The first corpus folder given (fuzz/.corpus/, not kept in git, when none is)
-is seeded with examples/ and the payloads and JSON texts of conformance/;
+is seeded with examples/ (as payloads, FHIR responses and a REDCap export)
+and the payloads and JSON texts of conformance/;
 what libFuzzer finds is added to it for the next run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import atheris
 
 with atheris.instrument_imports():
     import blunting
-    from blunting import _batch
+    from blunting import _batch, fhir, redcap
 
 QUESTIONNAIRE = blunting.questionnaire()
 
@@ -50,12 +55,22 @@ def test_one_input(data: bytes) -> None:
     (result,) = blunting.score_stream([data])
     if not isinstance(result, (blunting.Score, blunting.Rejection)):
         raise TypeError(result)
+    with contextlib.suppress(blunting.InvalidResponse):
+        for row in redcap.from_redcap_export(data.decode("utf-8", "replace")):
+            if isinstance(row, dict):
+                blunting.validate(row)
+            elif not isinstance(row, blunting.Rejection):
+                raise TypeError(row)
     for payload in _payloads(data):
         with contextlib.suppress(blunting.BluntingError):
             blunting.score(payload)
         with contextlib.suppress(blunting.BluntingError):
             blunting.validate(payload)
         QUESTIONNAIRE.problems(payload)
+        with contextlib.suppress(blunting.BluntingError):
+            blunting.validate(fhir.from_questionnaire_response(payload))
+        with contextlib.suppress(blunting.BluntingError):
+            fhir.to_questionnaire_response(payload)
         if isinstance(payload, dict):
             with contextlib.suppress(blunting.BluntingError):
                 blunting.load(payload)
@@ -64,9 +79,36 @@ def test_one_input(data: bytes) -> None:
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _redcap_export(payloads: list[dict[str, object]]) -> bytes:
+    """A REDCap raw-data export of the payloads (docs/redcap.md)."""
+    header, rows = ["record_id"], [[str(p.get("respondent", "")) for p in payloads]]
+    for item in QUESTIONNAIRE.items:
+        codes = [o.value for o in item.options if o.value is not None] if item.multiple else [None]
+        for code in codes:
+            header.append(item.id if code is None else f"{item.id}___{code}")
+            column = []
+            for payload in payloads:
+                group: Any = payload["answers"] if item.domain else payload.get("context", {})
+                value = group.get(item.id)
+                if code is not None:
+                    column.append("1" if isinstance(value, list) and code in value else "0")
+                else:
+                    column.append("" if value is None else str(value))
+            rows.append(column)
+    header.append("blunting_1_0_0_complete")
+    rows.append(["2"] * len(payloads))
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *zip(*rows, strict=True)])
+    return out.getvalue().encode()
+
+
 def _seeds(folder: Path) -> None:
     """Write the examples and the conformance suite's responses into ``folder``."""
-    texts = [path.read_bytes() for path in sorted((ROOT / "examples").glob("*.json"))]
+    examples = sorted((ROOT / "examples").glob("*.json"))
+    texts = [path.read_bytes() for path in examples]
+    payloads = [json.loads(text) for text in texts]
+    texts += (json.dumps(fhir.to_questionnaire_response(p)).encode() for p in payloads)
+    texts.append(_redcap_export(payloads))
     for path in sorted((ROOT / "conformance").glob("*.json")):
         if path.name == "case-file.schema.json":
             continue

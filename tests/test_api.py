@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import math
+import pkgutil
 from typing import Any
 
 import pytest
@@ -42,10 +44,21 @@ def test_public_surface() -> None:
     )
     for name in blunting.__all__:
         assert getattr(blunting, name) is not None
-    public_modules = [
-        n for n in dir(blunting) if not n.startswith("_") and n not in blunting.__all__
-    ]
-    assert public_modules == []
+    # the only public modules: the two formats, each with its own small surface
+    public_modules = {
+        module.name for module in pkgutil.iter_modules(blunting.__path__) if module.name[0] != "_"
+    }
+    assert public_modules == {"fhir", "redcap"}
+    others = {n for n in dir(blunting) if not n.startswith("_") and n not in blunting.__all__}
+    assert others <= public_modules
+    surfaces = {
+        "fhir": ["from_questionnaire_response", "to_questionnaire", "to_questionnaire_response"],
+        "redcap": ["from_redcap_export", "to_redcap_dictionary"],
+    }
+    for name, surface in surfaces.items():
+        module = importlib.import_module(f"blunting.{name}")
+        assert sorted(module.__all__) == surface
+        assert all(callable(getattr(module, function)) for function in surface)
 
 
 def test_exceptions_inherit_the_root_and_the_builtin_they_resemble() -> None:

@@ -411,6 +411,18 @@ def test_problems_in_several_places_are_all_named() -> None:
     ]
 
 
+def test_problems_of_structure_and_of_the_schema_are_named_together() -> None:
+    resource = _set(_complete_response(), ["status"], "in-progress")
+    resource = _set(resource, ["item", 0, "item", 2, "answer", 0], _coding(SYSTEM, "7"))
+    medicines = [_coding(SYSTEM, "ssri"), _coding(SYSTEM, "none")]
+    resource = _set(resource, ["item", 3, "item", 1, "answer"], medicines)
+    assert _problems(resource) == [
+        ("QuestionnaireResponse.status", "status"),
+        ("QuestionnaireResponse.item[0].item[2].answer[0].valueCoding", "answerOption"),
+        ("QuestionnaireResponse.item[3].item[1]", "maxItems"),
+    ]
+
+
 def test_elements_that_say_nothing_about_the_answers_are_allowed() -> None:
     resource = {
         "id": "qr-1",

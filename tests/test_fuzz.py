@@ -1,10 +1,11 @@
 """Arbitrary input through the whole public API: only documented exceptions escape.
 
 Every entry point that takes input from outside (``score``, ``validate``,
-``Questionnaire.problems``, ``load``, ``score_stream``, and the command line's
-file reader) is handed arbitrary JSON-like values, Python values that JSON
-cannot hold, and arbitrary bytes. Each must return, or raise one of the
-library's exceptions (``BluntingError``), never anything else.
+``Questionnaire.problems``, ``load``, ``score_stream``, the command line's
+file reader, the FHIR and REDCap readers) is handed arbitrary JSON-like
+values, Python values that JSON cannot hold, and arbitrary bytes or text.
+Each must return, or raise one of the library's exceptions
+(``BluntingError``), never anything else.
 fuzz/ holds a coverage-guided harness (atheris) for longer runs.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import csv
 import io
 from decimal import Decimal
 from fractions import Fraction
@@ -22,7 +24,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import blunting
-from blunting import _batch
+from blunting import _batch, fhir, redcap
 from conftest import BUILTIN_PATH, read_json
 from strategies import mutated
 
@@ -154,3 +156,56 @@ def test_load_raises_only_its_own_errors_and_what_it_loads_scores_safely(
 @pytest.mark.parametrize("source", [b"{}", b"\xff", "nope.json", "", 3, None, [], object()])
 def test_load_of_odd_sources(source: Any) -> None:
     _only_ours(blunting.load, source)
+
+
+RESPONSE = fhir.to_questionnaire_response(
+    read_json(BUILTIN_PATH.parents[3] / "examples" / "complete.json")
+)
+
+
+@settings(max_examples=EXAMPLES)
+@given(data=st.data())
+@example(data=None)
+def test_fhir_reading_raises_only_its_own_errors_and_gives_valid_payloads(data: Any) -> None:
+    if data is None:  # a linkId that cannot be a key
+        resource: Any = {**RESPONSE, "item": [{"linkId": ["domain:crying"]}]}
+    elif data.draw(st.booleans()):
+        resource = _spoiled(RESPONSE, data)
+    else:
+        resource = data.draw(INPUTS)
+    sent = repr(resource)
+    try:
+        payload = fhir.from_questionnaire_response(resource)
+    except blunting.InvalidResponse:
+        pass
+    else:
+        blunting.validate(payload)
+    _only_ours(fhir.to_questionnaire_response, resource)
+    assert repr(resource) == sent
+
+
+def _export(rows: list[list[str]]) -> str:
+    header = ["record_id", *(i.id for i in BUILTIN.items if not i.multiple)]
+    header += [f"medications___{o.value}" for o in BUILTIN.items[19].options]
+    header.append("blunting_1_0_0_complete")
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *rows])
+    return out.getvalue()
+
+
+CELLS = st.sampled_from(["", "0", "1", "4", "9", "yes", "none", " 3"]) | st.text(max_size=5)
+
+
+@settings(max_examples=EXAMPLES)
+@given(text=st.text() | st.lists(st.lists(CELLS, min_size=20, max_size=31)).map(_export))
+def test_redcap_reading_gives_a_payload_or_a_rejection_a_row(text: str) -> None:
+    try:
+        results = list(redcap.from_redcap_export(text))
+    except blunting.InvalidResponse:
+        return
+    for result in results:
+        if isinstance(result, dict):
+            blunting.validate(result)
+        else:
+            assert isinstance(result, blunting.Rejection)
+            assert result.problems

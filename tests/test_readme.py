@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import pytest
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-EMBEDDING, STREAMING = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+EMBEDDING, STREAMING, FORMATS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
 
 
 def _run(code: str) -> list[str]:
@@ -45,3 +45,29 @@ def test_streaming_example_prints_a_score_or_the_problems_of_each_line(
     assert lines[1] == "2 ['(root): no JSON value: the text is blank']"
     assert lines[2].startswith("3 ['(root): not UTF-8 text")
     assert lines[3] == lines[0]
+
+
+def test_formats_example_reads_a_response_and_an_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from blunting import fhir  # noqa: PLC0415
+
+    example = json.loads((ROOT / "examples" / "complete.json").read_text(encoding="utf-8"))
+    response = fhir.to_questionnaire_response(example)
+    (tmp_path / "response.json").write_text(json.dumps(response), encoding="utf-8")
+    items = [f"{d}_{i}" for d in ("crying", "empathy", "positive") for i in range(1, 7)]
+    header = ["record_id", *items, "impact"]
+    header += [f"medications___{c}" for c in ("ssri", "snri", "mood_stabilizer", "other")]
+    header += ["medications___none", "medications___unknown", "sexual_side_effects"]
+    header += ["attribution", "blunting_1_0_0_complete"]
+    good = ["p1", *(str(example["answers"][i]) for i in items), "3", "1", *"00000", "", "", "2"]
+    bad = ["p2", "9", *[""] * 18, *"000000", "", "", "0"]  # 17 items and impact blank
+    rows = [header, good, bad]
+    text = "".join(",".join(row) + "\r\n" for row in rows)
+    (tmp_path / "export.csv").write_text("\ufeff" + text, encoding="utf-8", newline="")
+    monkeypatch.chdir(tmp_path)
+    assert _run(FORMATS) == [
+        "61.11",  # docs/scoring.md, worked by hand
+        "61.11",
+        "p2 ['crying_1: \"9\" is not a choice of crying_1 (0, 1, 2, 3, 4)']",
+    ]

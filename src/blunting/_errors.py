@@ -20,6 +20,9 @@ class Problem:
     #: Where the problem is, as a JSON Pointer (RFC 6901) into the document
     #: that was checked: ``""`` is the document itself, ``"/answers/crying_2"``
     #: one answer. A missing or unexpected member is named by its own pointer.
+    #: In a FHIR resource, a FHIR path instead
+    #: (``"QuestionnaireResponse.item[0].item[1].answer[0]"``); in a row of a
+    #: REDCap export, its column (``"crying_2"``), or ``""`` for the row.
     path: str
     #: What is wrong, for a person to read.
     message: str

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from blunting._questionnaire import Domain, Item, Questionnaire
-    from blunting._scoring import DomainScore
+    from blunting._scoring import DomainScore, Score
 
 #: Canonical URLs of this library's FHIR resources start here; identifiers, never fetched.
 BASE_URL = "https://w3id.org/blunting/fhir"
@@ -392,7 +392,7 @@ def _score_answers(result: DomainScore, domain: str | None) -> list[dict[str, An
 
 
 def to_questionnaire_response(
-    payload: Mapping[str, Any], *, questionnaire: Questionnaire | None = None
+    payload: object, *, questionnaire: Questionnaire | None = None
 ) -> dict[str, Any]:
     """A valid payload as a FHIR R4 ``QuestionnaireResponse`` (JSON-ready data).
 
@@ -405,6 +405,10 @@ def to_questionnaire_response(
     """
     q = questionnaire if questionnaire is not None else dispatch(payload)
     score = q.score(payload)
+    return _response(q, payload, score)  # type: ignore[arg-type]  # valid: an object
+
+
+def _response(q: Questionnaire, payload: Mapping[str, Any], score: Score) -> dict[str, Any]:
     layout = _layout(q)
     system = code_system_url(q)
     made: dict[str, Any] = {
@@ -686,16 +690,17 @@ class _Reader:
         context = tuple(i for i, question in layout.items() if question.group == "context")
         if context:
             groups[CONTEXT_GROUP] = context
-        seen: set[object] = set()
+        seen: set[str] = set()
         for index, child in enumerate(items):
             at = f"{_ROOT}.item[{index}]"
             item = self.mapping(child, at)
             link = item.get("linkId") if item is not None else None
             if item is None or link == SCORE_GROUP:  # scores: computed, never read
                 continue
-            if link not in groups or link in seen:
+            twice = isinstance(link, str) and link in seen
+            if twice or not isinstance(link, str) or link not in groups:
                 known = ", ".join(map(describe, [*groups, SCORE_GROUP]))
-                why = "appears twice" if link in seen else f"is not a group here ({known})"
+                why = "appears twice" if twice else f"is not a group here ({known})"
                 self.problem(f"{at}.linkId", f"{describe(link)} {why}", "linkId")
                 continue
             seen.add(link)
@@ -738,11 +743,13 @@ def from_questionnaire_response(
     """
     reader = _Reader()
     q, payload = reader.read(resource, questionnaire)
-    if reader.found:
-        raise InvalidResponse(reader.found)
-    if q is None:  # pragma: no cover - a problem was found
-        raise AssertionError
-    problems = q.problems(payload)
-    if problems:
-        raise InvalidResponse(Problem(reader.where(p.path), p.message, p.keyword) for p in problems)
+    found = reader.found
+    if q is not None:  # the schema's problems too, but one problem at a place is enough
+        named = {problem.path for problem in found}
+        for problem in q.problems(payload):
+            at = reader.where(problem.path)
+            if at not in named:
+                found.append(Problem(at, problem.message, problem.keyword))
+    if found:
+        raise InvalidResponse(found)
     return payload
