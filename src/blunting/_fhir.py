@@ -14,8 +14,8 @@ import attrs
 from blunting._api import dispatch
 from blunting._api import questionnaire as builtin
 from blunting._errors import InvalidResponse, Problem, UnknownQuestionnaire
-from blunting._json import describe, pointer
-from blunting._questionnaire import Option
+from blunting._json import describe
+from blunting._questionnaire import Option, codes
 from blunting._resources import catalogue
 
 if TYPE_CHECKING:
@@ -84,6 +84,8 @@ class _Question:
     group: str
     nullable: bool
     required: bool
+    #: Its options by code (see :func:`codes`).
+    codes: Mapping[str, int | str]
 
     def weight(self, option: Option, scale: tuple[int, int]) -> int | None:
         """The score of an option: the scored value of a scored item's answer."""
@@ -110,7 +112,7 @@ def _layout(q: Questionnaire) -> dict[str, _Question]:
             types == "null" or (isinstance(types, list) and "null" in types)
         )
         required = item_id in schema[group].get("required", ())
-        found[item_id] = _Question(item, group, nullable, required)
+        found[item_id] = _Question(item, group, nullable, required, codes(item))
     return found
 
 
@@ -583,10 +585,9 @@ class _Reader:
         code, used = node.get("code"), node.get("system")
         if used == DECLINED["system"] and code == DECLINED["code"] and question.nullable:
             return None
-        for option in question.item.options:
-            if option.value is not None and used == system and code == _code(option.value):
-                return option.value
-        offered = ", ".join(_code(o.value) for o in question.item.options if o.value is not None)
+        if used == system and isinstance(code, str) and code in question.codes:
+            return question.codes[code]
+        offered = ", ".join(question.codes)
         self.problem(
             at,
             f"{describe(used)}#{describe(code)} is not an answer option of "
@@ -634,7 +635,7 @@ class _Reader:
             )
             if value is not _BAD:
                 found[link] = value
-                here = pointer((where, link))
+                here = f"/{where}/{link}"  # ids are identifiers: nothing to escape
                 self.origin[here] = child_at
                 if isinstance(value, list):
                     for position in range(len(value)):

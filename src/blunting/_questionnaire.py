@@ -54,6 +54,14 @@ class Item:
     multiple: bool = False
 
 
+def codes(item: Item) -> dict[str, int | str]:
+    """An item's answer options by their code, the value as text (``"3"``, ``"ssri"``).
+
+    FHIR codings and REDCap choices carry these codes; ``null`` has none.
+    """
+    return {str(o.value): o.value for o in item.options if o.value is not None}
+
+
 @attrs.frozen
 class Domain:
     """One scored domain.

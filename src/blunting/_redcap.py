@@ -15,6 +15,7 @@ import attrs
 from blunting._api import questionnaire as builtin
 from blunting._errors import InvalidQuestionnaire, InvalidResponse, Problem
 from blunting._json import describe, pointer
+from blunting._questionnaire import codes
 from blunting._resources import catalogue
 from blunting._stream import Rejection
 
@@ -240,6 +241,8 @@ class _Columns:
     several: dict[str, list[tuple[object, int]]]
     #: Whether the payload has a respondent id, for the record id.
     respondent: bool
+    #: Each question's options by code.
+    codes: dict[str, dict[str, int | str]]
 
 
 def _header_problem(message: str, keyword: str = "header") -> InvalidResponse:
@@ -278,11 +281,11 @@ def _columns(header: list[str], given: Questionnaire | None) -> _Columns:
     missing: list[str] = []
     for item in q.items:
         if item.multiple:
-            codes = [o.value for o in item.options if o.value is not None]
-            names = [f"{item.id}{_CHECKBOX}{code}" for code in codes]
+            values = [o.value for o in item.options if o.value is not None]
+            names = [f"{item.id}{_CHECKBOX}{value}" for value in values]
             missing += (name for name in names if name not in index)
             several[item.id] = [
-                (code, index.get(name, -1)) for code, name in zip(codes, names, strict=True)
+                (value, index.get(name, -1)) for value, name in zip(values, names, strict=True)
             ]
         elif item.id in index:
             single[item.id] = index[item.id]
@@ -294,7 +297,7 @@ def _columns(header: list[str], given: Questionnaire | None) -> _Columns:
             f"of {q.id} {q.version}: export every field of the instrument"
         )
     respondent = "respondent" in q.schema["properties"]
-    return _Columns(q, 0, single, several, respondent)
+    return _Columns(q, 0, single, several, respondent, {item.id: codes(item) for item in q.items})
 
 
 def _checked(columns: _Columns, item: Item, row: list[str], found: list[Problem]) -> Any:
@@ -315,7 +318,7 @@ def _chosen(columns: _Columns, item: Item, row: list[str], found: list[Problem])
     cell = row[columns.single[item.id]]
     if cell == "":
         return None
-    values = {str(o.value): o.value for o in item.options if o.value is not None}
+    values = columns.codes[item.id]
     if cell not in values:
         message = f"{describe(cell)} is not a choice of {item.id} ({', '.join(values)})"
         found.append(Problem(item.id, message, "choice"))

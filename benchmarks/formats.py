@@ -1,0 +1,118 @@
+"""How long the FHIR and REDCap conversions take, beside baselines timed in the same run.
+
+    python benchmarks/formats.py [--rounds 5] [--rows 10000]
+
+FHIR: per response, ``fhir.from_questionnaire_response`` and
+``fhir.to_questionnaire_response`` beside ``json.loads`` of the
+QuestionnaireResponse's text (what reading it at all costs) and
+``blunting.score`` of the payload.
+
+REDCap: a raw-data export of realistic responses (benchmarks/run.py's),
+``from_redcap_export`` alone and followed by ``blunting.score``, beside the
+standard library's ``csv.reader`` over the same text. Medians over rounds of
+times and of ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+import blunting
+from blunting import fhir, redcap
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import payload, side_by_side
+
+
+def _export(q: blunting.Questionnaire, payloads: list[dict[str, Any]]) -> str:
+    """A REDCap raw-data export of the payloads (docs/redcap.md)."""
+    header = ["record_id", "redcap_event_name"]
+    for item in q.items:
+        if item.multiple:
+            header += (f"{item.id}___{o.value}" for o in item.options if o.value is not None)
+        else:
+            header.append(item.id)
+    header.append(f"{q.id}_{q.version.replace('.', '_')}_complete")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for p in payloads:
+        row = [p["respondent"], "baseline_arm_1"]
+        for item in q.items:
+            group = p["answers"] if item.domain is not None else p.get("context", {})
+            value = group.get(item.id)
+            if item.multiple:
+                row += (
+                    "1" if isinstance(value, list) and o.value in value else "0"
+                    for o in item.options
+                    if o.value is not None
+                )
+            else:
+                row.append("" if value is None else str(value))
+        row.append("2")
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rows", type=int, default=10_000)
+    arguments = parser.parse_args()
+    q = blunting.questionnaire()
+    rng = random.Random(7)
+    example = payload(rng, 1, q)
+    resource = fhir.to_questionnaire_response(example)
+    text = json.dumps(resource)
+    per_response = side_by_side(
+        {
+            "json.loads of the resource's text": lambda: json.loads(text),
+            "blunting.score of the payload": lambda: blunting.score(example),
+            "fhir.from_questionnaire_response": lambda: fhir.from_questionnaire_response(resource),
+            "fhir.to_questionnaire_response": lambda: fhir.to_questionnaire_response(example),
+        },
+        "json.loads of the resource's text",
+        arguments.rounds,
+        2000,
+    )
+    print("FHIR, one realistic response")
+    print(f"{'':40} {'per call':>10} {'ratio':>7}")
+    for name, (seconds, ratio) in per_response.items():
+        print(f"{name:40} {seconds * 1e6:8.1f} us {ratio:6.2f}x")
+
+    export = _export(q, [payload(rng, i, q) for i in range(arguments.rows)])
+
+    def read() -> None:
+        for _ in redcap.from_redcap_export(export):
+            pass
+
+    def read_and_score() -> None:
+        for result in redcap.from_redcap_export(export):
+            if isinstance(result, dict):
+                blunting.score(result)
+
+    whole = side_by_side(
+        {
+            "csv.reader": lambda: list(csv.reader(io.StringIO(export, newline=""))),
+            "from_redcap_export": read,
+            "from_redcap_export, then score": read_and_score,
+        },
+        "csv.reader",
+        arguments.rounds,
+        1,
+    )
+    print(f"\nREDCap, an export of {arguments.rows:,} rows ({len(export) / 2**20:.1f} MiB)")
+    print(f"{'':40} {'per row':>10} {'ratio':>7}")
+    for name, (seconds, ratio) in whole.items():
+        print(f"{name:40} {seconds / arguments.rows * 1e6:8.1f} us {ratio:6.2f}x")
+
+
+if __name__ == "__main__":
+    main()
