@@ -417,6 +417,25 @@ def test_score_from_redcap(tmp_path: Path) -> None:
     ]
 
 
+def test_a_long_redcap_export_keeps_every_row_in_order(tmp_path: Path) -> None:
+    header, good, bad, _ = REDCAP_EXPORT.split("\r\n", 3)
+    rows = [
+        (bad if index % 7 == 0 else good).replace("p1", f"r{index}", 1) for index in range(2500)
+    ]
+    path = tmp_path / "export.csv"
+    path.write_text("\r\n".join([header, *rows]) + "\r\n", encoding="utf-8")
+    done = run("score", "--from", "redcap", path, "--format", "csv")
+    assert done.returncode == 1
+    scored = [row["respondent"] for row in csv.DictReader(io.StringIO(done.stdout))]
+    assert scored == [f"r{index}" for index in range(2500) if index % 7]
+    rejected = [line for line in done.stderr.splitlines() if "crying_1" in line]
+    assert len(rejected) == len(range(0, 2500, 7))
+    assert rejected[1].startswith(
+        f"{path}:10: "
+    )  # row 0 (bad) takes lines 2-3: its id has a newline
+    assert done.stderr.endswith("blunting: 2142 scored, 358 rejected (problems above)\n")
+
+
 def test_score_from_redcap_with_a_header_that_does_not_fit(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text("record_id,crying_1\r\n1,2\r\n")
