@@ -95,7 +95,7 @@ class _Question:
         return scale[0] + scale[1] - value if self.item.reverse else value
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)  # a few questionnaires at a time; loaded ones are let go
 def _layout(q: Questionnaire) -> dict[str, _Question]:
     """Every question by id, in order: the scored items by domain, then the context."""
     schema = q.schema["properties"]
