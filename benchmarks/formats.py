@@ -22,43 +22,15 @@ import json
 import random
 import sys
 from pathlib import Path
-from typing import Any
 
 import blunting
 from blunting import fhir, redcap
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from run import payload, side_by_side
 
-
-def _export(q: blunting.Questionnaire, payloads: list[dict[str, Any]]) -> str:
-    """A REDCap raw-data export of the payloads (docs/redcap.md)."""
-    header = ["record_id", "redcap_event_name"]
-    for item in q.items:
-        if item.multiple:
-            header += (f"{item.id}___{o.value}" for o in item.options if o.value is not None)
-        else:
-            header.append(item.id)
-    header.append(f"{q.id}_{q.version.replace('.', '_')}_complete")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for p in payloads:
-        row = [p["respondent"], "baseline_arm_1"]
-        for item in q.items:
-            group = p["answers"] if item.domain is not None else p.get("context", {})
-            value = group.get(item.id)
-            if item.multiple:
-                row += (
-                    "1" if isinstance(value, list) and o.value in value else "0"
-                    for o in item.options
-                    if o.value is not None
-                )
-            else:
-                row.append("" if value is None else str(value))
-        row.append("2")
-        writer.writerow(row)
-    return out.getvalue()
+from redcap_export import export, record
 
 
 def main() -> None:
@@ -87,20 +59,20 @@ def main() -> None:
     for name, (seconds, ratio) in per_response.items():
         print(f"{name:40} {seconds * 1e6:8.1f} us {ratio:6.2f}x")
 
-    export = _export(q, [payload(rng, i, q) for i in range(arguments.rows)])
+    text = export(q, [record(q, payload(rng, i, q)) for i in range(arguments.rows)])
 
     def read() -> None:
-        for _ in redcap.from_redcap_export(export):
+        for _ in redcap.from_redcap_export(text):
             pass
 
     def read_and_score() -> None:
-        for result in redcap.from_redcap_export(export):
+        for result in redcap.from_redcap_export(text):
             if isinstance(result, dict):
                 blunting.score(result)
 
     whole = side_by_side(
         {
-            "csv.reader": lambda: list(csv.reader(io.StringIO(export, newline=""))),
+            "csv.reader": lambda: list(csv.reader(io.StringIO(text, newline=""))),
             "from_redcap_export": read,
             "from_redcap_export, then score": read_and_score,
         },
@@ -108,7 +80,7 @@ def main() -> None:
         arguments.rounds,
         1,
     )
-    print(f"\nREDCap, an export of {arguments.rows:,} rows ({len(export) / 2**20:.1f} MiB)")
+    print(f"\nREDCap, an export of {arguments.rows:,} rows ({len(text) / 2**20:.1f} MiB)")
     print(f"{'':40} {'per row':>10} {'ratio':>7}")
     for name, (seconds, ratio) in whole.items():
         print(f"{name:40} {seconds / arguments.rows * 1e6:8.1f} us {ratio:6.2f}x")

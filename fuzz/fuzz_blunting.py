@@ -20,21 +20,23 @@ what libFuzzer finds is added to it for the next run.
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import io
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import atheris
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from redcap_export import export, record  # the tests' own, for seeds
 
 with atheris.instrument_imports():
     import blunting
     from blunting import _batch, fhir, redcap
 
 QUESTIONNAIRE = blunting.questionnaire()
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _payloads(data: bytes) -> list[object]:
@@ -76,39 +78,13 @@ def test_one_input(data: bytes) -> None:
                 blunting.load(payload)
 
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _redcap_export(payloads: list[dict[str, object]]) -> bytes:
-    """A REDCap raw-data export of the payloads (docs/redcap.md)."""
-    header, rows = ["record_id"], [[str(p.get("respondent", "")) for p in payloads]]
-    for item in QUESTIONNAIRE.items:
-        codes = [o.value for o in item.options if o.value is not None] if item.multiple else [None]
-        for code in codes:
-            header.append(item.id if code is None else f"{item.id}___{code}")
-            column = []
-            for payload in payloads:
-                group: Any = payload["answers"] if item.domain else payload.get("context", {})
-                value = group.get(item.id)
-                if code is not None:
-                    column.append("1" if isinstance(value, list) and code in value else "0")
-                else:
-                    column.append("" if value is None else str(value))
-            rows.append(column)
-    header.append("blunting_1_0_0_complete")
-    rows.append(["2"] * len(payloads))
-    out = io.StringIO()
-    csv.writer(out).writerows([header, *zip(*rows, strict=True)])
-    return out.getvalue().encode()
-
-
 def _seeds(folder: Path) -> None:
     """Write the examples and the conformance suite's responses into ``folder``."""
     examples = sorted((ROOT / "examples").glob("*.json"))
     texts = [path.read_bytes() for path in examples]
     payloads = [json.loads(text) for text in texts]
     texts += (json.dumps(fhir.to_questionnaire_response(p)).encode() for p in payloads)
-    texts.append(_redcap_export(payloads))
+    texts.append(export(QUESTIONNAIRE, [record(QUESTIONNAIRE, p) for p in payloads]).encode())
     for path in sorted((ROOT / "conformance").glob("*.json")):
         if path.name == "case-file.schema.json":
             continue

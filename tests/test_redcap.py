@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 import blunting
 from blunting import redcap
 from conftest import MINI_PATH, ROOT, read_json
+from redcap_export import export, record
 from strategies import payloads
 
 if TYPE_CHECKING:
@@ -152,9 +153,9 @@ def _calc(expression: str) -> Callable[[dict[str, str]], float]:
     python = python.replace('""', "BLANK").replace("if(", "iff(")
     code = compile(python, "<calc>", "eval")
 
-    def evaluate(record: dict[str, str]) -> float:
+    def evaluate(values: dict[str, str]) -> float:
         def v(name: str) -> float:
-            cell = record.get(name, "")
+            cell = values.get(name, "")
             return BLANK if cell == "" else float(cell)
 
         names = {"v": v, "math": math, "iff": _if, "mean": _mean, "round": _round, "BLANK": BLANK}
@@ -162,22 +163,6 @@ def _calc(expression: str) -> Callable[[dict[str, str]], float]:
         return result
 
     return evaluate
-
-
-def _record(q: blunting.Questionnaire, payload: dict[str, Any]) -> dict[str, str]:
-    """A payload's raw REDCap values, as REDCap stores them: blank for missing."""
-    record = {"record_id": payload.get("respondent", "")}
-    for item in q.items:
-        group = payload["answers"] if item.domain is not None else payload.get("context", {})
-        value = group.get(item.id)
-        if item.multiple:
-            for option in item.options:
-                if option.value is not None:
-                    checked = isinstance(value, list) and option.value in value
-                    record[f"{item.id}___{option.value}"] = "1" if checked else "0"
-        else:
-            record[item.id] = "" if value is None else str(value)
-    return record
 
 
 @given(st.data())
@@ -190,11 +175,11 @@ def test_the_calc_fields_give_our_means(data: st.DataObject) -> None:
         for row in _dictionary(q)
         if row["Field Type"] == "calc"
     }
-    record = _record(q, payload)
+    values = record(q, payload)
     results = [*(score.domains[d.id] for d in q.domains), score.total]
     names = [f"score_{d.id}_mean" for d in q.domains] + ["score_total_mean"]
     for name, result in zip(names, results, strict=True):
-        value = calcs[name](record)
+        value = calcs[name](values)
         if result.mean is None:
             assert math.isnan(value), name
         else:
@@ -202,25 +187,6 @@ def test_the_calc_fields_give_our_means(data: st.DataObject) -> None:
 
 
 # -- reading an export -------------------------------------------------------------------
-
-
-def _export(q: blunting.Questionnaire, records: list[dict[str, str]], **extra: str) -> str:
-    header = ["record_id", "redcap_event_name"]
-    for item in q.items:
-        if item.multiple:
-            header += (f"{item.id}___{o.value}" for o in item.options if o.value is not None)
-        else:
-            header.append(item.id)
-    header += [f"score_{d.id}_mean" for d in q.domains]
-    header += [f"{q.id}_{q.version.replace('.', '_')}_complete", *extra]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for record in records:
-        row = {"redcap_event_name": "baseline_arm_1", **extra, **record}
-        row[f"{q.id}_{q.version.replace('.', '_')}_complete"] = "2"
-        writer.writerow([row.get(name, "") for name in header])
-    return out.getvalue()
 
 
 def _expected(q: blunting.Questionnaire, payload: dict[str, Any], record: str) -> dict[str, Any]:
@@ -246,19 +212,19 @@ records = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_s
 def test_an_export_reads_back_as_its_payloads(data: st.DataObject) -> None:
     q = data.draw(questionnaires)
     drawn = data.draw(st.lists(st.tuples(payloads(q), records), max_size=5))
-    rows = [{**_record(q, p), "record_id": r} for p, r in drawn]
-    read = list(redcap.from_redcap_export(_export(q, rows), questionnaire=q))
+    rows = [{**record(q, p), "record_id": r} for p, r in drawn]
+    read = list(redcap.from_redcap_export(export(q, rows), questionnaire=q))
     assert read == [_expected(q, p, r) for p, r in drawn]
     # and each payload makes the row it was read from
     payloads_read = [p for p in read if isinstance(p, dict)]
     made = [
-        {**_record(q, p), "record_id": r} for p, (_, r) in zip(payloads_read, drawn, strict=True)
+        {**record(q, p), "record_id": r} for p, (_, r) in zip(payloads_read, drawn, strict=True)
     ]
     assert made == rows
 
 
 def test_a_builtin_instrument_is_found_by_its_complete_column() -> None:
-    text = _export(BUILTIN, [{"record_id": "7", "crying_1": "3"}])
+    text = export(BUILTIN, [{"record_id": "7", "crying_1": "3"}])
     (payload,) = redcap.from_redcap_export(text)
     assert payload == {
         "questionnaire": "blunting",
@@ -269,7 +235,7 @@ def test_a_builtin_instrument_is_found_by_its_complete_column() -> None:
 
 
 def test_a_file_with_a_byte_order_mark_and_quoted_newlines(tmp_path: Any) -> None:
-    text = _export(BUILTIN, [{"record_id": "a\nb", "crying_1": "9"}, {"record_id": "c"}])
+    text = export(BUILTIN, [{"record_id": "a\nb", "crying_1": "9"}, {"record_id": "c"}])
     path = tmp_path / "export.csv"
     path.write_text(text, encoding="utf-8-sig", newline="")
     with path.open(encoding="utf-8-sig", newline="") as file:
@@ -298,7 +264,7 @@ def test_a_bad_row_is_reported_with_its_record_and_every_problem() -> None:
         {"record_id": "", "crying_2": "1"},
         {"record_id": "4"},
     ]
-    results = list(redcap.from_redcap_export(_export(BUILTIN, rows)))
+    results = list(redcap.from_redcap_export(export(BUILTIN, rows)))
     assert isinstance(results[0], dict)
     assert isinstance(results[3], dict)
     bad = results[1]
@@ -316,8 +282,8 @@ def test_a_bad_row_is_reported_with_its_record_and_every_problem() -> None:
 
 
 def test_a_row_that_is_not_csv_is_rejected_and_reading_goes_on() -> None:
-    text = _export(BUILTIN, [{"record_id": "1"}]) + "2," + "x" * 200_000 + "\r\n"
-    text += _export(BUILTIN, [{"record_id": "3"}]).partition("\r\n")[2]
+    text = export(BUILTIN, [{"record_id": "1"}]) + "2," + "x" * 200_000 + "\r\n"
+    text += export(BUILTIN, [{"record_id": "3"}]).partition("\r\n")[2]
     first, second, third = redcap.from_redcap_export(text)
     assert isinstance(first, dict)
     assert isinstance(second, blunting.Rejection)
@@ -328,7 +294,7 @@ def test_a_row_that_is_not_csv_is_rejected_and_reading_goes_on() -> None:
 
 
 def test_a_row_of_the_wrong_length_is_rejected() -> None:
-    text = _export(BUILTIN, [{"record_id": "1"}]) + "2,baseline\r\n"
+    text = export(BUILTIN, [{"record_id": "1"}]) + "2,baseline\r\n"
     first, second = redcap.from_redcap_export(text)
     assert isinstance(first, dict)
     assert isinstance(second, blunting.Rejection)
@@ -354,7 +320,7 @@ def test_a_header_that_does_not_fit_raises(text: str, keyword: str) -> None:
 
 
 def test_columns_of_other_instruments_are_not_read() -> None:
-    text = _export(BUILTIN, [{"record_id": "1", "crying_1": "1"}], phq9_1="3")
+    text = export(BUILTIN, [{"record_id": "1", "crying_1": "1"}], phq9_1="3")
     (payload,) = redcap.from_redcap_export(text)
     assert isinstance(payload, dict)
     assert payload["answers"] == {"crying_1": 1}
@@ -363,7 +329,7 @@ def test_columns_of_other_instruments_are_not_read() -> None:
 def test_the_examples_through_redcap_score_the_same() -> None:
     for path in sorted((ROOT / "examples").glob("*.json")):
         payload = read_json(path)
-        (read,) = redcap.from_redcap_export(_export(BUILTIN, [_record(BUILTIN, payload)]))
+        (read,) = redcap.from_redcap_export(export(BUILTIN, [record(BUILTIN, payload)]))
         assert isinstance(read, dict)
         ours, theirs = BUILTIN.score(payload).to_dict(), BUILTIN.score(read).to_dict()
         assert ours["domains"] == theirs["domains"]
