@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import blunting
 from blunting import redcap
-from conftest import MINI_PATH, ROOT, read_json
+from conftest import BUILTIN_PATH, MINI_PATH, ROOT, read_json
 from redcap_export import export, record
 from strategies import payloads
 
@@ -108,12 +108,17 @@ def test_names_are_in_redcaps_alphabet(q: blunting.Questionnaire) -> None:
                 assert label
 
 
-def test_a_label_redcap_cannot_hold_is_refused() -> None:
-    document = read_json(MINI_PATH)
-    document["properties"]["answers"]["properties"]["a1"]["oneOf"][0]["title"] = "Never | not"
+def test_every_label_redcap_cannot_hold_is_refused() -> None:
+    document = read_json(BUILTIN_PATH)
+    properties = document["properties"]
+    properties["answers"]["properties"]["crying_1"]["oneOf"][0]["title"] = "Never | not"
+    properties["context"]["properties"]["medications"]["items"]["oneOf"][1]["title"] = "An\nSNRI"
     with pytest.raises(blunting.InvalidQuestionnaire) as caught:
         redcap.to_redcap_dictionary(blunting.load(document))
-    assert caught.value.problems[0].path == "/properties/answers/properties/a1/oneOf/0/title"
+    assert [p.path for p in caught.value.problems] == [
+        "/properties/answers/properties/crying_1/oneOf/0/title",
+        "/properties/context/properties/medications/items/oneOf/1/title",
+    ]
 
 
 def test_a_field_name_defined_twice_is_refused() -> None:

@@ -79,24 +79,22 @@ def _row(**cells: str) -> list[str]:
     return row
 
 
-def _choices(item: Item, where: str) -> str:
-    found = []
-    for index, option in enumerate(item.options):
-        if option.value is None:
-            continue
-        if "|" in option.label or "\n" in option.label:
-            at = pointer(("properties", where, "properties", item.id, "oneOf", index, "title"))
-            raise InvalidQuestionnaire(
-                [
-                    Problem(
-                        at,
-                        f"{describe(option.label)}: a REDCap choice has no '|' or newline",
-                        "title",
-                    )
-                ]
-            )
-        found.append(f"{option.value}, {option.label}")
-    return " | ".join(found)
+def _choices(item: Item) -> str:
+    return " | ".join(f"{o.value}, {o.label}" for o in item.options if o.value is not None)
+
+
+def _labels(q: Questionnaire) -> Iterator[Problem]:
+    """A problem for each option label that a REDCap choice cannot hold."""
+    for item in q.items:
+        group = "answers" if item.domain is not None else "context"
+        at = ("properties", group, "properties", item.id, *(("items",) if item.multiple else ()))
+        for index, option in enumerate(item.options):
+            if option.value is not None and ("|" in option.label or "\n" in option.label):
+                yield Problem(
+                    pointer((*at, "oneOf", index, "title")),
+                    f"{describe(option.label)}: a REDCap choice has no '|' or newline",
+                    "title",
+                )
 
 
 class _Calc:
@@ -138,20 +136,20 @@ def _fields(q: Questionnaire) -> list[str]:
     return names
 
 
-def _check_names(q: Questionnaire) -> None:
+def _check(q: Questionnaire) -> None:
+    """Raise :class:`InvalidQuestionnaire` with everything REDCap cannot take."""
     names = _fields(q)
-    clashes = sorted({name for name in names if names.count(name) > 1})
-    if clashes:
-        raise InvalidQuestionnaire(
-            [
-                Problem(
-                    pointer(("x-scoring", "domains")),
-                    f"REDCap field {describe(name)} would be defined twice",
-                    "redcap",
-                )
-                for name in clashes
-            ]
+    found = [
+        Problem(
+            pointer(("x-scoring", "domains")),
+            f"REDCap field {describe(name)} would be defined twice",
+            "redcap",
         )
+        for name in sorted({name for name in names if names.count(name) > 1})
+    ]
+    found += _labels(q)
+    if found:
+        raise InvalidQuestionnaire(found)
 
 
 def to_redcap_dictionary(q: Questionnaire) -> str:
@@ -164,7 +162,7 @@ def to_redcap_dictionary(q: Questionnaire) -> str:
 
     .. versionadded:: 0.1.0
     """
-    _check_names(q)
+    _check(q)
     form = form_name(q)
     calc = _Calc(q)
     schema = q.schema["properties"]
@@ -182,7 +180,7 @@ def to_redcap_dictionary(q: Questionnaire) -> str:
                     section=domain.title if position == 0 else "",
                     type="radio",
                     label=item.text,
-                    choices=_choices(item, "answers"),
+                    choices=_choices(item),
                     note=item.description or "",
                     required="y" if item.id in required else "",
                     annotation=f"Reverse-keyed: scored as {low + high} - answer."
@@ -200,7 +198,7 @@ def to_redcap_dictionary(q: Questionnaire) -> str:
                 section=schema["context"].get("title", "Context") if position == 0 else "",
                 type="checkbox" if item.multiple else "radio",
                 label=item.text,
-                choices=_choices(item, "context"),
+                choices=_choices(item),
                 note=item.description or "",
                 required="y" if item.id in required else "",
             )
