@@ -436,6 +436,23 @@ def test_a_long_redcap_export_keeps_every_row_in_order(tmp_path: Path) -> None:
     assert done.stderr.endswith("blunting: 2142 scored, 358 rejected (problems above)\n")
 
 
+def test_redcap_bytes_that_are_not_utf8_reject_their_row_only(tmp_path: Path) -> None:
+    header, good, _, _ = REDCAP_EXPORT.split("\r\n", 3)
+    text = "\r\n".join(
+        [header, good, good.replace("p1", "p\udcff", 1), good.replace(",3,", ",\udcfe,", 1)]
+    )
+    path = tmp_path / "export.csv"
+    path.write_bytes((text + "\r\n").encode("utf-8", "surrogateescape"))
+    done = run("score", "--from", "redcap", path)
+    assert done.returncode == 1
+    assert [json.loads(line)["respondent"] for line in done.stdout.splitlines()] == ["p1"]
+    assert done.stderr.splitlines() == [
+        f'{path}:3: record "p\\udcff": record_id: the record id is not UTF-8 text',
+        f'{path}:4: record "p1": crying_1: "\\udcfe" is not a choice of crying_1 (0, 1, 2, 3, 4)',
+        "blunting: 1 scored, 2 rejected (problems above)",
+    ]
+
+
 def test_score_from_redcap_with_a_header_that_does_not_fit(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text("record_id,crying_1\r\n1,2\r\n")

@@ -290,11 +290,14 @@ def redcap_handled(task: str, source: Source) -> Iterator[Done]:
     from blunting._redcap import from_redcap_export  # noqa: PLC0415
 
     with contextlib.ExitStack() as stack:
+        # bytes that are not UTF-8 reject their row, not the file (see _redcap)
+        encoding, errors = "utf-8-sig", "surrogateescape"
         if source.argument == STDIN:
-            file = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+            file = io.TextIOWrapper(sys.stdin.buffer, encoding, errors, newline="")
             stack.callback(file.detach)
         else:
-            file = stack.enter_context(Path(source.argument).open(encoding="utf-8-sig", newline=""))
+            path = Path(source.argument)
+            file = stack.enter_context(path.open(encoding=encoding, errors=errors, newline=""))
         try:
             rows = from_redcap_export(file)
         except InvalidResponse as error:

@@ -70,7 +70,8 @@ def _progress(total: int | None) -> tqdm[Any] | None:
 
 
 def _report_problems(lines: list[str], to: BinaryIO, bar: tqdm[Any] | None) -> None:
-    text = "".join(line + "\n" for line in lines).encode()
+    # a REDCap record id that was not UTF-8 is shown escaped
+    text = "".join(line + "\n" for line in lines).encode(errors="backslashreplace")
     if bar is not None and to is sys.stderr.buffer:
         with bar.external_write_mode():
             to.write(text)

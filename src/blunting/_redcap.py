@@ -402,6 +402,15 @@ def _rows(
         line = reader.line_num + 1
 
 
+def _is_text(cell: str) -> bool:
+    """Whether a cell is text: not bytes that were not UTF-8, kept as lone surrogates."""
+    try:
+        cell.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _result(
     columns: _Columns, header: list[str], row: list[str], index: int, line: int
 ) -> dict[str, Any] | Rejection:
@@ -410,6 +419,8 @@ def _result(
         problem = Problem("", f"{len(row)} cells in a row of {len(header)} columns", "csv")
         return Rejection(index, (problem,), line, record)
     payload, found = _read_row(columns, row)
+    if not _is_text(row[columns.record]):  # read with errors="surrogateescape"
+        found.append(Problem(header[columns.record], "the record id is not UTF-8 text", "utf-8"))
     named = {problem.path for problem in found}
     found += (
         problem
