@@ -58,7 +58,7 @@ def test_one_input(data: bytes) -> None:
     if not isinstance(result, (blunting.Score, blunting.Rejection)):
         raise TypeError(result)
     with contextlib.suppress(blunting.InvalidResponse):
-        for row in redcap.from_redcap_export(data.decode("utf-8", "replace")):
+        for row in redcap.from_redcap_export(data.decode("utf-8", "surrogateescape")):
             if isinstance(row, dict):
                 blunting.validate(row)
             elif not isinstance(row, blunting.Rejection):

@@ -193,11 +193,17 @@ def _export(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-CELLS = st.sampled_from(["", "0", "1", "4", "9", "yes", "none", " 3"]) | st.text(max_size=5)
+CELLS = st.sampled_from(["", "0", "1", "4", "9", "yes", "none", " 3", "\udcff"]) | st.text(
+    max_size=5
+)
 
 
 @settings(max_examples=EXAMPLES)
-@given(text=st.text() | st.lists(st.lists(CELLS, min_size=20, max_size=31)).map(_export))
+@given(
+    text=st.text()
+    | st.binary().map(lambda data: data.decode("utf-8", "surrogateescape"))
+    | st.lists(st.lists(CELLS, min_size=20, max_size=31)).map(_export)
+)
 def test_redcap_reading_gives_a_payload_or_a_rejection_a_row(text: str) -> None:
     try:
         results = list(redcap.from_redcap_export(text))
