@@ -17,7 +17,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire as FHIRQuestionnaire
 from fhir.resources.R4B.questionnaireresponse import (
     QuestionnaireResponse as FHIRQuestionnaireResponse,
 )
-from hypothesis import example, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 import blunting
@@ -152,11 +152,56 @@ def test_a_question_with_help_text_has_a_help_item() -> None:
 # -- payloads to responses and back ------------------------------------------------------
 
 
+def _fhir_refuses(member: str, value: str) -> bool:
+    """Whether FHIR cannot hold a respondent id or completion time as it is.
+
+    fhir.resources checks a dateTime fully, and a string only for holding one
+    character that is not whitespace; FHIR also has no control characters
+    in a string but tab, line feed and carriage return.
+    """
+    element = "authored" if member == "completed" else "subject"
+    given = value if member == "completed" else {"identifier": {"value": value}}
+    try:
+        FHIRQuestionnaireResponse.model_validate(
+            {"resourceType": "QuestionnaireResponse", "status": "completed", element: given}
+        )
+    except ValueError:
+        return True
+    return any(ord(c) < 32 and c not in "\t\n\r" for c in value)
+
+
+def _carried(q: blunting.Questionnaire, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """The payload's QuestionnaireResponse; ``None`` when FHIR cannot carry it, rightly."""
+    refused = {
+        m for m in ("respondent", "completed") if m in payload and _fhir_refuses(m, payload[m])
+    }
+    problems: tuple[blunting.Problem, ...] = ()
+    resource = None
+    try:
+        resource = _response(q, payload)
+    except blunting.InvalidResponse as error:
+        problems = error.problems
+    assert {(p.path, p.keyword) for p in problems} == {(f"/{m}", "fhir") for m in refused}
+    return resource
+
+
+def _answers_only(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload without its respondent id and completion time."""
+    return {k: v for k, v in payload.items() if k not in ("respondent", "completed")}
+
+
 @given(st.data())
-def test_a_payload_round_trips_exactly(data: st.DataObject) -> None:
+@example(data=None)
+def test_a_payload_round_trips_exactly(data: Any) -> None:
+    if data is None:  # what FHIR cannot carry as it is
+        payload = {**COMPLETE, "respondent": "\u2003", "completed": "2026-03-14t09:30:00-23:00"}
+        assert _carried(BUILTIN, payload) is None
+        return
     q = data.draw(questionnaires)
     payload = data.draw(payloads(q))
-    resource = _response(q, payload)
+    resource = _carried(q, payload)
+    assume(resource is not None)
+    assert resource is not None
     text = json.dumps(resource, allow_nan=False)
     back = _back(q, json.loads(text))
     assert back == payload
@@ -166,6 +211,7 @@ def test_a_payload_round_trips_exactly(data: st.DataObject) -> None:
 
 @given(payloads(BUILTIN))
 def test_a_builtin_response_names_its_questionnaire(payload: dict[str, Any]) -> None:
+    payload = _answers_only(payload)
     resource = fhir.to_questionnaire_response(payload)
     assert (
         resource["questionnaire"] == "https://w3id.org/blunting/fhir/Questionnaire/blunting|1.0.0"
@@ -176,7 +222,8 @@ def test_a_builtin_response_names_its_questionnaire(payload: dict[str, Any]) -> 
 @given(st.data())
 def test_every_response_parses_with_fhir_resources(data: st.DataObject) -> None:
     q = data.draw(questionnaires)
-    resource = _response(q, data.draw(payloads(q)))
+    resource = _carried(q, data.draw(payloads(q)))
+    assume(resource is not None)
     FHIRQuestionnaireResponse.model_validate(resource)
 
 
@@ -458,7 +505,7 @@ def test_a_given_questionnaire_must_be_the_one_named() -> None:
 @given(st.data())
 def test_a_wrong_code_is_named_at_its_answer(data: st.DataObject) -> None:
     q = data.draw(questionnaires)
-    payload = data.draw(payloads(q, complete=True))
+    payload = _answers_only(data.draw(payloads(q, complete=True)))
     resource = _response(q, payload)
     group = data.draw(st.integers(0, len(q.domains) - 1))
     question = data.draw(st.integers(0, len(resource["item"][group]["item"]) - 1))
@@ -509,7 +556,7 @@ def _expected(score: blunting.Score) -> dict[str, list[Any]]:
 
 
 def _check(engines: dict[str, FHIRPath], q: blunting.Questionnaire, payload: Any) -> None:
-    response = _response(q, payload)
+    response = _response(q, _answers_only(payload))
     response["item"] = [i for i in response.get("item", []) if i["linkId"] != "score:group"]
     values = engines[q.id].values(response)
     expected = _expected(q.score(payload))
@@ -536,7 +583,7 @@ def test_the_engine_gives_the_conformance_scores(
     engines: dict[str, FHIRPath], questionnaire: Any, case: dict[str, Any]
 ) -> None:
     q = blunting.load(questionnaire)
-    values = engines[q.id].values(_response(q, case["payload"]))
+    values = engines[q.id].values(_response(q, _answers_only(case["payload"])))
     for part in (*case["score"].get("domains", {}).items(), ("total", case["score"].get("total"))):
         name, result = part
         if result is None:

@@ -7,6 +7,7 @@ key, so any questionnaire in the blunting vocabulary exports the same way.
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -407,7 +408,60 @@ def to_questionnaire_response(
     """
     q = questionnaire if questionnaire is not None else dispatch(payload)
     score = q.score(payload)
-    return _response(q, payload, score)  # type: ignore[arg-type]  # valid: an object
+    found = _not_fhir(payload)  # type: ignore[arg-type]  # valid: an object
+    if found:
+        raise InvalidResponse(found)
+    return _response(q, payload, score)  # type: ignore[arg-type]
+
+
+#: FHIR R4's dateTime (datatypes): capital T and Z, an offset from -14:00 to
+#: +14:00, a date alone allowed.
+_FHIR_DATE_TIME = re.compile(
+    r"([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]"
+    r"|3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|(\+|-)((0[0-9]"
+    r"|1[0-3]):[0-5][0-9]|14:00)))?)?)?"
+)
+#: Characters below U+0020 that a FHIR string may hold.
+_FHIR_CONTROLS = frozenset("\t\n\r")
+
+
+def _is_fhir_string(value: object) -> bool:
+    """Whether a FHIR R4 string holds it.
+
+    Not only whitespace, and no control character but tab, line feed and carriage return.
+    """
+    return (
+        isinstance(value, str)
+        and not value.isspace()
+        and all(c >= " " or c in _FHIR_CONTROLS for c in value)
+    )
+
+
+def _not_fhir(payload: Mapping[str, Any]) -> list[Problem]:
+    """Problems of a valid payload that FHIR cannot carry unchanged."""
+    found = []
+    if "respondent" in payload and not _is_fhir_string(payload["respondent"]):
+        found.append(
+            Problem(
+                "/respondent",
+                f"{describe(payload['respondent'])} is not a FHIR string (not only whitespace; "
+                "no control character but tab, line feed and carriage return)",
+                "fhir",
+            )
+        )
+    completed = payload.get("completed")
+    if "completed" in payload and not (
+        isinstance(completed, str) and _FHIR_DATE_TIME.fullmatch(completed)
+    ):
+        found.append(
+            Problem(
+                "/completed",
+                f"{describe(completed)} is not a FHIR dateTime (T and Z in capitals, "
+                "an offset from -14:00 to +14:00)",
+                "fhir",
+            )
+        )
+    return found
 
 
 def _response(q: Questionnaire, payload: Mapping[str, Any], score: Score) -> dict[str, Any]:
