@@ -421,19 +421,18 @@ _FHIR_DATE_TIME = re.compile(
     r"|3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|(\+|-)((0[0-9]"
     r"|1[0-3]):[0-5][0-9]|14:00)))?)?)?"
 )
-#: Characters below U+0020 that a FHIR string may hold.
-_FHIR_CONTROLS = frozenset("\t\n\r")
+#: The whitespace and control characters that a FHIR string may hold.
+_FHIR_SPACES = frozenset(" \t\n\r")
 
 
 def _is_fhir_string(value: object) -> bool:
-    """Whether a FHIR R4 string holds it.
+    """Whether a FHIR R4 string holds it: no whitespace or control character but four.
 
-    Not only whitespace, and no control character but tab, line feed and carriage return.
+    FHIR's pattern allows space, carriage return, line feed, tab, or anything
+    that is not whitespace; and FHIR has no other control characters.
     """
-    return (
-        isinstance(value, str)
-        and not value.isspace()
-        and all(c >= " " or c in _FHIR_CONTROLS for c in value)
+    return isinstance(value, str) and all(
+        c in _FHIR_SPACES or not (c.isspace() or c < " ") for c in value
     )
 
 
@@ -444,8 +443,8 @@ def _not_fhir(payload: Mapping[str, Any]) -> list[Problem]:
         found.append(
             Problem(
                 "/respondent",
-                f"{describe(payload['respondent'])} is not a FHIR string (not only whitespace; "
-                "no control character but tab, line feed and carriage return)",
+                f"{describe(payload['respondent'])} is not a FHIR string (no whitespace or "
+                "control character but space, tab, line feed and carriage return)",
                 "fhir",
             )
         )
