@@ -290,22 +290,24 @@ def redcap_handled(task: str, source: Source) -> Iterator[Done]:
     from blunting._redcap import from_redcap_export  # noqa: PLC0415
 
     with contextlib.ExitStack() as stack:
+        binary: BinaryIO = (
+            sys.stdin.buffer
+            if source.argument == STDIN
+            else stack.enter_context(Path(source.argument).open("rb"))
+        )
         # bytes that are not UTF-8 reject their row, not the file (see _redcap)
-        encoding, errors = "utf-8-sig", "surrogateescape"
-        if source.argument == STDIN:
-            file = io.TextIOWrapper(sys.stdin.buffer, encoding, errors, newline="")
-            stack.callback(file.detach)
-        else:
-            path = Path(source.argument)
-            file = stack.enter_context(path.open(encoding=encoding, errors=errors, newline=""))
+        file = io.TextIOWrapper(binary, "utf-8-sig", "surrogateescape", newline="")
+        stack.callback(file.detach)  # standard input stays open
+        read = binary.tell if binary.seekable() else lambda: 0
         try:
             rows = from_redcap_export(file)
         except InvalidResponse as error:
-            yield Done(b"", [f"{source.name}:1: {p}" for p in error.problems], 0, 1, 0)
+            yield Done(b"", [f"{source.name}:1: {p}" for p in error.problems], 0, 1, read())
             return
         made: list[Any] = []
         problems: list[str] = []
         rejected = 0
+        done = 0  # bytes read, and counted in a Done, so far
         for result in rows:
             if isinstance(result, Rejection):
                 rejected += 1
@@ -316,9 +318,10 @@ def redcap_handled(task: str, source: Source) -> Iterator[Done]:
             else:
                 made.append(_MAKERS[task](result))
             if len(made) + rejected >= _REDCAP_ROWS:
-                yield Done(_WRITERS[task](made), problems, len(made), rejected, 0)
+                yield Done(_WRITERS[task](made), problems, len(made), rejected, read() - done)
+                done = read()
                 made, problems, rejected = [], [], 0
-        yield Done(_WRITERS[task](made), problems, len(made), rejected, 0)
+        yield Done(_WRITERS[task](made), problems, len(made), rejected, read() - done)
 
 
 def _csv_lines(rows: list[str]) -> bytes:

@@ -86,7 +86,17 @@ def _run_files(
     output: Callable[[bytes], object],
     problems: BinaryIO,
 ) -> tuple[int, int]:
-    """Handle every input file in order; the counts of accepted and rejected inputs."""
+    """Handle every input file in order; the counts of accepted and rejected inputs.
+
+    JSON inputs are read in blocks of lines (by ``--jobs`` processes when
+    long); REDCap exports (``score --from redcap``) in blocks of rows.
+    """
+
+    def handled(source: _batch.Source) -> Iterator[_batch.Done]:
+        if arguments.source == "redcap":
+            return _batch.redcap_handled(task, source)
+        return _batch.handled(task, source.blocks(), arguments.jobs)
+
     sources = _sources(arguments.files)
     sizes = [source.size() for source in sources]
     total = None if None in sizes else sum(size or 0 for size in sizes)
@@ -95,7 +105,7 @@ def _run_files(
     try:
         for source in sources:
             try:
-                for done in _batch.handled(task, source.blocks(), arguments.jobs):
+                for done in handled(source):
                     output(done.output)
                     if done.problems:
                         _report_problems(done.problems, problems, bar)
@@ -134,10 +144,7 @@ def _score(arguments: argparse.Namespace) -> int:
         elif arguments.format == "json":
             array = _batch.JSONArray(out)
             write = array.write
-        if arguments.source == "redcap":
-            scored, rejected = _score_redcap(arguments, write, rejects)
-        else:
-            scored, rejected = _run_files(arguments.format, arguments, write, rejects)
+        scored, rejected = _run_files(arguments.format, arguments, write, rejects)
         if array is not None:
             array.close()
     where = ""
@@ -145,22 +152,6 @@ def _score(arguments: argparse.Namespace) -> int:
         where = f" (see {arguments.rejects})" if arguments.rejects else " (problems above)"
     _summary(f"{scored} scored, {rejected} rejected{where}")
     return REJECTED if rejected else OK
-
-
-def _score_redcap(
-    arguments: argparse.Namespace, output: Callable[[bytes], object], rejects: BinaryIO
-) -> tuple[int, int]:
-    """Score the rows of REDCap raw-data exports, in order."""
-    sources = _sources(arguments.files)
-    scored = rejected = 0
-    for source in sources:
-        for done in _batch.redcap_handled(arguments.format, source):
-            output(done.output)
-            if done.problems:
-                _report_problems(done.problems, rejects, None)
-            scored += done.accepted
-            rejected += done.rejected
-    return scored, rejected
 
 
 def _export(arguments: argparse.Namespace) -> int:
@@ -280,7 +271,7 @@ def _parser() -> argparse.ArgumentParser:
         "blunting validate responses.jsonl",
     )
     _files_and_jobs(validator)
-    validator.set_defaults(run=_validate)
+    validator.set_defaults(run=_validate, source="json")
 
     scorer = command(
         "score",

@@ -16,7 +16,7 @@ from blunting._api import dispatch
 from blunting._api import questionnaire as builtin
 from blunting._errors import InvalidResponse, Problem, UnknownQuestionnaire
 from blunting._json import describe
-from blunting._questionnaire import Option, codes
+from blunting._questionnaire import Option, code, codes
 from blunting._resources import catalogue
 
 if TYPE_CHECKING:
@@ -65,10 +65,6 @@ def questionnaire_url(q: Questionnaire) -> str:
 def code_system_url(q: Questionnaire) -> str:
     """The canonical URL of the CodeSystem of a questionnaire's answer options."""
     return f"{BASE_URL}/CodeSystem/{q.id}"
-
-
-def _code(value: int | str) -> str:
-    return str(value)
 
 
 def _literal(text: str) -> str:
@@ -126,7 +122,7 @@ def _answer_option(
     weight = question.weight(option, q.scale)
     if weight is not None:
         made["extension"] = [{"url": ITEM_WEIGHT, "valueDecimal": weight}]
-    made["valueCoding"] = {"system": system, "code": _code(option.value), "display": option.label}
+    made["valueCoding"] = {"system": system, "code": code(option.value), "display": option.label}
     return made
 
 
@@ -267,7 +263,7 @@ def _code_system(q: Questionnaire) -> dict[str, Any]:
     for question in _layout(q).values():
         for option in question.item.options:
             if option.value is not None:
-                concepts.setdefault(_code(option.value), option.label)
+                concepts.setdefault(code(option.value), option.label)
     return {
         "resourceType": "CodeSystem",
         "id": "answers",
@@ -374,7 +370,7 @@ def _coding(question: _Question, value: object, system: str) -> dict[str, Any]:
         return dict(DECLINED)
     for option in question.item.options:
         if option.value is not None and option.value == value:
-            return {"system": system, "code": _code(option.value), "display": option.label}
+            return {"system": system, "code": code(option.value), "display": option.label}
     raise AssertionError(f"a valid answer {value!r} that is no option")
 
 

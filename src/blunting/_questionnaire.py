@@ -54,12 +54,22 @@ class Item:
     multiple: bool = False
 
 
-def codes(item: Item) -> dict[str, int | str]:
-    """An item's answer options by their code, the value as text (``"3"``, ``"ssri"``).
+def code(value: int | str) -> str:
+    """An answer option's code: its value as text (``"3"``, ``"ssri"``).
 
     FHIR codings and REDCap choices carry these codes; ``null`` has none.
     """
-    return {str(o.value): o.value for o in item.options if o.value is not None}
+    return str(value)
+
+
+def codes(item: Item) -> dict[str, int | str]:
+    """An item's answer options' values by their code, in order."""
+    return {code(o.value): o.value for o in item.options if o.value is not None}
+
+
+def labels(item: Item) -> dict[str, str]:
+    """An item's answer options' labels by their code, in order."""
+    return {code(o.value): o.label for o in item.options if o.value is not None}
 
 
 @attrs.frozen

@@ -15,7 +15,7 @@ import attrs
 from blunting._api import questionnaire as builtin
 from blunting._errors import InvalidQuestionnaire, InvalidResponse, Problem
 from blunting._json import describe, pointer
-from blunting._questionnaire import codes
+from blunting._questionnaire import codes, labels
 from blunting._resources import catalogue
 from blunting._stream import Rejection
 
@@ -61,26 +61,32 @@ def mean_field(domain: Domain | None) -> str:
     return "score_total_mean" if domain is None else f"score_{domain.id}_mean"
 
 
+#: The dictionary's cells that are filled in, by a short name.
+_CELLS = {
+    name: COLUMNS.index(column)
+    for name, column in {
+        "name": "Variable / Field Name",
+        "form": "Form Name",
+        "section": "Section Header",
+        "type": "Field Type",
+        "label": "Field Label",
+        "choices": "Choices, Calculations, OR Slider Labels",
+        "note": "Field Note",
+        "required": "Required Field?",
+        "annotation": "Field Annotation",
+    }.items()
+}
+
+
 def _row(**cells: str) -> list[str]:
-    keys = {
-        "name": 0,
-        "form": 1,
-        "section": 2,
-        "type": 3,
-        "label": 4,
-        "choices": 5,
-        "note": 6,
-        "required": 12,
-        "annotation": 17,
-    }
     row = [""] * len(COLUMNS)
     for key, value in cells.items():
-        row[keys[key]] = value
+        row[_CELLS[key]] = value
     return row
 
 
 def _choices(item: Item) -> str:
-    return " | ".join(f"{o.value}, {o.label}" for o in item.options if o.value is not None)
+    return " | ".join(f"{code}, {label}" for code, label in labels(item).items())
 
 
 def _labels(q: Questionnaire) -> Iterator[Problem]:
