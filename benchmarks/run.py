@@ -148,8 +148,8 @@ def _others(schema: dict[str, Any], value: object) -> dict[str, Callable[[], obj
 _BASELINE = "import json, sys\nfor line in open(sys.argv[1]):\n    json.loads(line)\n"
 #: The command line as it runs without the "fast" extra (orjson) installed.
 _WITHOUT_FAST = (
-    "import sys\nfrom blunting import _cli, _json\n"
-    "_json.orjson_module = lambda: None\nsys.argv[0] = 'blunting'\n_cli.run()\n"
+    "import sys\nsys.modules['orjson'] = None\nfrom blunting import _cli\n"
+    "sys.argv[0] = 'blunting'\n_cli.run()\n"
 )
 
 

@@ -33,7 +33,8 @@ from redcap_export import export, record  # the tests' own, for seeds
 
 with atheris.instrument_imports():
     import blunting
-    from blunting import _batch, fhir, redcap
+    from blunting import fhir, redcap
+    from blunting._cli import _batch, _inputs
 
 QUESTIONNAIRE = blunting.questionnaire()
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,10 +50,10 @@ def _payloads(data: bytes) -> list[object]:
 
 def test_one_input(data: bytes) -> None:
     """What libFuzzer calls with each input."""
-    for block in [*_batch.blocks_of(io.BytesIO(data), "FUZZ"), ("FUZZ", 1, data, False)]:
+    for block in [*_inputs.blocks_of(io.BytesIO(data), "FUZZ"), ("FUZZ", 1, data, False)]:
         for task in ("validate", "jsonl", "csv"):
             done = _batch.handle(task, block)
-            if done.accepted + done.rejected != len(_batch.texts_of(block)):
+            if done.accepted + done.rejected != len(_inputs.texts_of(block)):
                 raise AssertionError("an input was lost")
     (result,) = blunting.score_stream([data])
     if not isinstance(result, (blunting.Score, blunting.Rejection)):

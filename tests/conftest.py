@@ -6,13 +6,19 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from blunting import _json
+from blunting._schema import STRICT_ENVIRONMENT
+from blunting._text import _json
+
+# The compiled verdict re-raises a fault of its own code instead of leaving the
+# payload to jsonschema, here and in the command lines the tests start.
+os.environ[STRICT_ENVIRONMENT] = "1"
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -56,8 +62,12 @@ def fast_extra(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_json, "orjson_module", lambda: None)
-        yield
+        patch.setitem(sys.modules, "orjson", None)  # import orjson: ImportError
+        _json.orjson_module.cache_clear()
+        try:
+            yield
+        finally:
+            _json.orjson_module.cache_clear()
 
 
 def node_for(folder: Path, what: str) -> str:

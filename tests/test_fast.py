@@ -26,10 +26,9 @@ from referencing.jsonschema import DRAFT202012
 from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
 
 import blunting
-from blunting._fast import compile_checker
-from blunting._formats import is_date_time
-from blunting._resources import vocabulary_registry
-from blunting._validation import _FORMATS
+from blunting._questionnaire._resources import vocabulary_registry
+from blunting._schema._formats import FORMATS, is_date_time
+from blunting._schema._keywords import compile_checker
 from conftest import MINI_PATH
 from strategies import NOT_A_DATE_TIME, mutated, payloads
 
@@ -52,7 +51,7 @@ def authority(schema: dict[str, Any]) -> Draft202012Validator:
         registry = registry.with_resource(
             schema["$id"], Resource.from_contents(schema, DRAFT202012)
         )
-    return Draft202012Validator(schema, registry=registry, format_checker=_FORMATS)
+    return Draft202012Validator(schema, registry=registry, format_checker=FORMATS)
 
 
 def compiled(schema: dict[str, Any]) -> Callable[[object], bool | None]:
@@ -63,7 +62,7 @@ def compiled(schema: dict[str, Any]) -> Callable[[object], bool | None]:
         schema,
         registry.resolver(base_uri=schema.get("$id", "")),
         Draft202012Validator.VALIDATORS,
-        _FORMATS.checkers,
+        FORMATS.checkers,
     )
 
 
@@ -74,7 +73,7 @@ def test_the_compiled_verdict_is_jsonschemas(name: str, data: st.DataObject) -> 
     q = QUESTIONNAIRES[name]
     payload = data.draw(mutated(q))
     expected = authority(q.schema).is_valid(payload)
-    fast = q._validator.verdict(payload)  # noqa: SLF001 - the checker under test
+    fast = q._checker.verdict(payload)  # noqa: SLF001 - the checker under test
     assert fast in (None, expected)
     assert (q.problems(payload) == ()) is expected
 
@@ -85,7 +84,7 @@ def test_the_compiled_verdict_is_jsonschemas(name: str, data: st.DataObject) -> 
 def test_every_valid_payload_is_decided_without_jsonschema(name: str, data: st.DataObject) -> None:
     q = QUESTIONNAIRES[name]
     payload = data.draw(payloads(q))
-    assert q._validator.verdict(payload) is True  # noqa: SLF001 - the checker under test
+    assert q._checker.verdict(payload) is True  # noqa: SLF001 - the checker under test
 
 
 class Answer(enum.IntEnum):
@@ -111,7 +110,7 @@ def test_answers_at_the_edges(answer: object, valid: bool, decided: bool) -> Non
     q = blunting.questionnaire()
     payload = {"questionnaire": q.id, "version": q.version, "answers": {"crying_1": answer}}
     assert authority(q.schema).is_valid(payload) is valid
-    assert q._validator.verdict(payload) is (valid if decided else None)  # noqa: SLF001
+    assert q._checker.verdict(payload) is (valid if decided else None)  # noqa: SLF001
     assert (q.problems(payload) == ()) is valid
 
 

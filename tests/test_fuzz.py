@@ -24,7 +24,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import blunting
-from blunting import _batch, fhir, redcap
+from blunting import fhir, redcap
+from blunting._cli import _batch, _inputs
 from conftest import BUILTIN_PATH, read_json
 from strategies import mutated
 
@@ -113,14 +114,14 @@ def test_score_stream_gives_one_result_per_input_whatever_it_is(source: list[Any
 def test_the_command_lines_reader_takes_any_bytes(data: bytes) -> None:
     for lines in (True, False):
         blocks = (
-            list(_batch.blocks_of(io.BytesIO(data), "FILE"))
+            list(_inputs.blocks_of(io.BytesIO(data), "FILE"))
             if lines
             else [("FILE", 1, data, False)]
         )
         for task in ("validate", "jsonl", "csv"):
             for block in blocks:
                 done = _batch.handle(task, block)
-                assert done.accepted + done.rejected == len(_batch.texts_of(block))
+                assert done.accepted + done.rejected == len(_inputs.texts_of(block))
 
 
 def _spoiled(document: Any, data: st.DataObject) -> Any:

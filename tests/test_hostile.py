@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import blunting
-from blunting import _json, _limits
+from blunting._schema import _limits
+from blunting._text import _json
 from conftest import ROOT
 from hostile import BIG, PAYLOADS, TEXTS
 from test_cli import run

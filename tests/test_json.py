@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from blunting._json import MAX_TEXT_BYTES, JSONTextError, describe, loads
+from blunting._text import MAX_TEXT_BYTES, JSONTextError, describe, loads
 
 #: Every test here runs with the "fast" extra's parser and without it.
 pytestmark = pytest.mark.usefixtures("fast_extra")

@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from blunting import _json
-from blunting._json import JSONTextError
+from blunting._text import JSONTextError, _json
 
 # Installed by the test extra: CI must compare the two parsers, not skip.
 orjson = (

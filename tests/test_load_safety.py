@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blunting
-from blunting._patterns import pattern_problem
+from blunting._schema import pattern_problem
 from conftest import BUILTIN_PATH, read_json
 
 DOCUMENT = read_json(BUILTIN_PATH)

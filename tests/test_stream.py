@@ -15,8 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blunting
-from blunting import _batch, _cli
-from blunting._scoring import _REMEMBERED
+from blunting import _questionnaire
+from blunting._cli import _batch, _inputs, _main, _outputs
+from blunting._text import _memo
 from conftest import MINI_PATH, ROOT
 from strategies import payloads
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from blunting._scoring import ScoringKey
+    from blunting._scoring import Scorer
 
 BUILTIN = blunting.questionnaire()
 EXAMPLE = json.loads((ROOT / "examples" / "complete.json").read_text())
@@ -148,15 +149,16 @@ def test_memory_stays_flat_however_long_the_stream() -> None:
     assert large < small * 1.5 + 64_000, (small, large)
 
 
-def test_remembered_results_are_bounded() -> None:
-    key = BUILTIN._key  # noqa: SLF001 - the cache under test
-    key._remembered.clear()  # noqa: SLF001
-    sums = range(-10, 30)  # any whole numbers: distinct patterns
-    patterns = itertools.product(sums, sums, sums)
-    for pattern in itertools.islice(patterns, _REMEMBERED + 100):
-        key._results(pattern)  # noqa: SLF001
-        assert len(key._remembered) <= _REMEMBERED  # noqa: SLF001
-    assert len(key._remembered) == 100  # noqa: SLF001 - forgotten once, when full
+def test_remembered_results_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_memo, "LIMIT", 5)
+    scorer = _one_domain_key()
+    remembered = scorer._remembered  # noqa: SLF001 - the cache under test
+    seen: set[object] = set()
+    for a, b in itertools.product([None, *range(5)], repeat=2):
+        scorer.results({"a": a, "b": b})
+        assert len(remembered) <= 5
+        seen.update(remembered)
+    assert len(seen) > 5  # forgotten when full, then filled again
     assert blunting.score(EXAMPLE) == blunting.score(copy.deepcopy(EXAMPLE))
 
 
@@ -177,7 +179,7 @@ MINI = blunting.load(MINI_PATH)
 def test_score_text_is_the_scores_json(data: st.DataObject) -> None:
     questionnaire = data.draw(st.sampled_from([BUILTIN, MINI]))
     payload = data.draw(payloads(questionnaire))
-    text = questionnaire._score_text(payload)  # noqa: SLF001 - what the command line prints
+    text = _questionnaire.score_text(questionnaire, payload)  # what the command line prints
     assert text == questionnaire.score(payload).to_json()
 
 
@@ -200,17 +202,19 @@ def test_context_texts_are_the_scores_json(context: dict[str, Any]) -> None:
         assert key.score_text(payload) == key.score(payload).to_json()
 
 
-def _one_domain_key(impact: str | None = None) -> ScoringKey:
-    """A scoring key of one domain of two items, ``a`` and ``b``, on a 0-4 scale."""
-    from blunting._scoring import DomainKey, ScoringKey  # noqa: PLC0415
+def _one_domain_key(impact: str | None = None) -> Scorer:
+    """A scorer of one domain of two items, ``a`` and ``b``, on a 0-4 scale."""
+    from blunting._scoring import DomainKey, Scorer, ScoringKey  # noqa: PLC0415
 
-    return ScoringKey(
-        questionnaire="one",
-        version="1",
-        minimum=0,
-        maximum=4,
-        domains=(DomainKey(id="d", items=(("a", False), ("b", False)), min_answered=1),),
-        impact=impact,
+    return Scorer(
+        ScoringKey(
+            questionnaire="one",
+            version="1",
+            minimum=0,
+            maximum=4,
+            domains=(DomainKey(id="d", items=(("a", False), ("b", False)), min_answered=1),),
+            impact=impact,
+        )
     )
 
 
@@ -267,17 +271,17 @@ def test_the_command_line_scores_long_files_in_parallel_alike(
 ) -> None:
     path = tmp_path / "many.jsonl"
     path.write_text("".join(line + "\n" for line in _lines(101)))
-    monkeypatch.setattr(_batch, "_BLOCK", 1000)
+    monkeypatch.setattr(_inputs, "BLOCK", 1000)
     monkeypatch.setattr(_batch, "_PARALLEL_FROM", 3)
     for command in (["score", "--format", "csv"], ["score", "--format", "json"], ["validate"]):
         outputs = []
         for jobs in ("1", "2"):
-            assert _cli.main([*command, "--jobs", jobs, str(path)]) == _cli.REJECTED
+            assert _main.main([*command, "--jobs", jobs, str(path)]) == _main.REJECTED
             outputs.append(capsys.readouterr())
         assert outputs[0] == outputs[1]
     outputs = []
     for jobs in ("1", "2"):
-        assert _cli.main(["score", "--jobs", jobs, str(path)]) == _cli.REJECTED
+        assert _main.main(["score", "--jobs", jobs, str(path)]) == _main.REJECTED
         outputs.append(capsys.readouterr())
     assert outputs[0] == outputs[1]
     assert len(outputs[0].out.splitlines()) == 34  # every third line is scored
@@ -324,8 +328,8 @@ def test_the_command_line_reads_a_file_line_by_line_in_blocks(
         else:
             expected_out.append(result.to_json())
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_batch, "_BLOCK", block)
-        blocks = list(_batch.blocks_of(io.BytesIO(data), "FILE"))
+        patch.setattr(_inputs, "BLOCK", block)
+        blocks = list(_inputs.blocks_of(io.BytesIO(data), "FILE"))
     assert b"".join(data for _, _, data, _ in blocks) == data
     scored = [_batch.handle("jsonl", b) for b in blocks]
     assert b"".join(done.output for done in scored).decode().splitlines() == expected_out
@@ -338,20 +342,18 @@ def test_the_command_line_reads_a_file_line_by_line_in_blocks(
 @pytest.mark.parametrize("jobs", ["0", "-1", "many"])
 def test_jobs_must_be_a_positive_number(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
-        _cli.main(["score", "--jobs", jobs, "x.jsonl"])
-    assert exited.value.code == _cli.USAGE
+        _main.main(["score", "--jobs", jobs, "x.jsonl"])
+    assert exited.value.code == _main.USAGE
     assert "is not a whole number of processes" in capsys.readouterr().err
 
 
 def test_what_is_remembered_is_bounded_and_forgotten_safely(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from blunting import _formats, _scoring  # noqa: PLC0415
+    from blunting._schema import _formats  # noqa: PLC0415
+    from blunting._scoring import _writer  # noqa: PLC0415
 
-    monkeypatch.setattr(_scoring, "_REMEMBERED", 2)
-    monkeypatch.setattr(_scoring, "_REMEMBERED_TEXTS", 2)
-    monkeypatch.setattr(_formats, "_REMEMBERED_DATES", 2)
-    monkeypatch.setattr(_batch, "_REMEMBERED_FIELDS", 2)
+    monkeypatch.setattr(_memo, "LIMIT", 2)
     for index in range(30):
         payload = copy.deepcopy(EXAMPLE)
         payload["answers"]["crying_1"] = index % 5
@@ -360,11 +362,11 @@ def test_what_is_remembered_is_bounded_and_forgotten_safely(
         score = blunting.score(payload)
         assert score == blunting.score(copy.deepcopy(payload))
         assert score.to_json() == _serialized(score)
-        assert BUILTIN._score_text(payload) == score.to_json()  # noqa: SLF001
-        assert _batch.csv_row(payload) == _csv_oracle(score)
-    assert len(_scoring._SERIALIZED) <= 2  # noqa: SLF001
-    assert len(_batch._RESULT_FIELDS) <= 2  # noqa: SLF001
-    assert len(BUILTIN._key._context_parts) <= 2  # noqa: SLF001
+        assert _questionnaire.score_text(BUILTIN, payload) == score.to_json()
+        assert _csv(payload) == _csv_oracle(score)
+    assert len(_writer._SERIALIZED) <= 2  # noqa: SLF001
+    assert len(_outputs._RESULT_CELLS) <= 2  # noqa: SLF001
+    assert len(BUILTIN._scorer._context_parts) <= 2  # noqa: SLF001
     assert len(_formats._DATES) <= 2  # noqa: SLF001
 
 
@@ -376,15 +378,15 @@ def test_nested_context_values_are_frozen_and_serialized() -> None:
 
 
 def _scoring_freeze(value: Any) -> Any:
-    from blunting._scoring import _freeze  # noqa: PLC0415
+    from blunting._scoring._results import freeze  # noqa: PLC0415
 
-    return _freeze(value)
+    return freeze(value)
 
 
 def test_the_fast_constructor_refuses_a_class_with_more_to_do() -> None:
     import attrs  # noqa: PLC0415
 
-    from blunting._scoring import _constructor  # noqa: PLC0415
+    from blunting._scoring._results import _constructor  # noqa: PLC0415
 
     @attrs.frozen
     class Checked:
@@ -392,6 +394,11 @@ def test_the_fast_constructor_refuses_a_class_with_more_to_do() -> None:
 
     with pytest.raises(TypeError, match="more to do"):
         _constructor(Checked)
+
+
+def _csv(payload: object) -> str:
+    """The CSV row that ``blunting score --format csv`` writes for ``payload``."""
+    return _outputs.csv_rows([_outputs.csv_row(payload)]).decode()
 
 
 def _csv_oracle(score: blunting.Score) -> str:
@@ -421,9 +428,9 @@ def _csv_oracle(score: blunting.Score) -> str:
 def test_a_csv_row_is_the_csv_modules_row_of_the_score(
     payload: dict[str, Any], respondent: str
 ) -> None:
-    assert list(_batch.csv_domains()) == [d.id for d in BUILTIN.domains]
+    assert list(_outputs.csv_domains()) == [d.id for d in BUILTIN.domains]
     for given_payload in (payload, {**payload, "respondent": respondent}):
-        row = _batch.csv_row(given_payload)
+        row = _csv(given_payload)
         assert row == _csv_oracle(blunting.score(given_payload))
         assert next(csv.reader(io.StringIO(row, newline="")))[0] == given_payload.get(
             "respondent", ""

@@ -3,18 +3,18 @@
 A score is not a diagnosis: the questionnaire has no validated cut-offs.
 """
 
-from blunting._api import load, questionnaire, score, validate
+from blunting._api import load, questionnaire, score, score_stream, validate
 from blunting._errors import (
     BluntingError,
     InvalidQuestionnaire,
     InvalidResponse,
     Problem,
+    Rejection,
     UnknownQuestionnaire,
 )
-from blunting._json import MAX_TEXT_BYTES
 from blunting._questionnaire import Domain, Item, Option, Questionnaire
 from blunting._scoring import DomainScore, Score
-from blunting._stream import Rejection, score_stream
+from blunting._text import MAX_TEXT_BYTES
 from blunting._version import __version__
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Exceptions, and the problems they carry."""
+"""Problems, the one collector of them, the exceptions that carry them, and rejections."""
 
 from __future__ import annotations
 
@@ -32,6 +32,30 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path or '(root)'}: {self.message}"
+
+
+class Problems:
+    """The one collector of problems: gathers every problem, then raises them all at once."""
+
+    def __init__(self) -> None:
+        #: The problems found so far, in the order found.
+        self.found: list[Problem] = []
+
+    def add(self, path: str, message: str, keyword: str) -> None:
+        """Note one problem."""
+        self.found.append(Problem(path, message, keyword))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Note problems found elsewhere."""
+        self.found.extend(problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def raise_as(self, error: type[_ProblemsError]) -> None:
+        """Raise ``error`` with every problem noted, if there is any."""
+        if self.found:
+            raise error(self.found)
 
 
 class BluntingError(Exception):
@@ -85,3 +109,26 @@ class UnknownQuestionnaire(BluntingError, LookupError):
 
     .. versionadded:: 0.1.0
     """
+
+
+@attrs.frozen
+class Rejection:
+    """An input that could not be scored or read, and why.
+
+    :func:`blunting.score_stream` yields one for each input it cannot score,
+    and :func:`blunting.redcap.from_redcap_export` for each row it cannot read.
+
+    .. versionadded:: 0.1.0
+    """
+
+    #: Where the input was in the source, counting from 0.
+    index: int
+    #: Every problem found, most relevant first. A JSON text that cannot be
+    #: parsed has one problem, at the root (``""``), with keyword ``"json"``.
+    problems: tuple[Problem, ...]
+    #: Its line number (``index + 1``) when the input was a line of JSON
+    #: text; ``None`` when it was a payload already parsed. For a row of a
+    #: REDCap export, the line the row starts on (the header is line 1).
+    line: int | None = None
+    #: For a row of a REDCap export, its record id; else ``None``.
+    record: str | None = None

@@ -6,7 +6,7 @@ here needs a FHIR library, and nothing is fetched.
 .. versionadded:: 0.1.0
 """
 
-from blunting._fhir import (
+from blunting._interchange import (
     from_questionnaire_response,
     to_questionnaire,
     to_questionnaire_response,

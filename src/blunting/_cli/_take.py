@@ -13,8 +13,8 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from blunting._api import questionnaire
-from blunting._batch import atomic
+from blunting import _questionnaire
+from blunting._cli._outputs import atomic
 
 if TYPE_CHECKING:
     from blunting._questionnaire import Item, Questionnaire
@@ -86,20 +86,11 @@ def _value(item: Item, chosen: list[int]) -> Any:
 def _payload(
     q: Questionnaire, given: dict[str, Any], respondent: str | None, completed: str | None
 ) -> dict[str, Any]:
-    payload: dict[str, Any] = {"questionnaire": q.id, "version": q.version}
-    if respondent is not None:
-        payload["respondent"] = respondent
-    if completed is not None:
-        payload["completed"] = completed
-    payload["answers"] = {i.id: given[i.id] for i in q.items if i.domain and i.id in given}
-    context = {i.id: given[i.id] for i in q.items if not i.domain and i.id in given}
-    if context:
-        payload["context"] = context
-    return payload
+    return q.payload(given, respondent=respondent, completed=completed)
 
 
 def _pointer(item: Item) -> str:
-    return f"/{'answers' if item.domain else 'context'}/{item.id}"
+    return f"/{item.group}/{item.id}"
 
 
 def _show(talk: _Conversation, item: Item, number: int, count: int, given: Any) -> None:
@@ -195,7 +186,7 @@ def chart(q: Questionnaire, score: Score) -> str:
 
 def take(version: str | None, output: str | None, respondent: str | None) -> int:
     """Run the questionnaire in the terminal; save the answers; show the scores."""
-    q = questionnaire(version)
+    q = _questionnaire.builtin(version)
     talk = _Conversation(sys.stdin, sys.stderr)
     try:
         given = _interview(q, talk, respondent)

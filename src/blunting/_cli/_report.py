@@ -11,15 +11,13 @@ from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING
 
-from blunting._api import questionnaire, score
-from blunting._batch import atomic, problem_lines, texts_of
-from blunting._stream import Rejection, results
+from blunting import _questionnaire
+from blunting._cli import _batch
+from blunting._cli._outputs import atomic
 from blunting._version import __version__
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from blunting._batch import Source
+    from blunting._cli._inputs import Source
     from blunting._scoring import DomainScore, Score
 
 #: Exit statuses: every response scored; some rejected (the page has the rest).
@@ -151,7 +149,7 @@ def _section(title: str, scores: list[Score]) -> str:
     dated = sorted((s for s in scores if s.completed), key=lambda s: _moment(s.completed or ""))
     ordered = dated + [s for s in scores if not s.completed]
     latest = ordered[len(dated) - 1] if dated else ordered[-1]
-    domains = questionnaire(latest.version, id=latest.questionnaire).domains
+    domains = _questionnaire.builtin(latest.version, id=latest.questionnaire).domains
     keys = [(d.id, d.title) for d in domains]
     parts = [(key, name, latest.domains[key]) for key, name in keys]
     parts.append(("total", "All domains", latest.total))
@@ -198,27 +196,25 @@ def page(groups: dict[str, list[Score]], rejected: int) -> str:
     )
 
 
-def report(sources: Sequence[Source], output: str) -> int:
+def report(sources: list[Source], output: str) -> int:
     """Score every response and write the page; the exit status."""
     groups: dict[str, list[Score]] = {}
-    rejected = 0
-    for source in sources:
-        for block in source.blocks():
-            name, first = block[0], block[1]
-            for index, result in enumerate(results(texts_of(block), score)):
-                if isinstance(result, Rejection):
-                    rejected += 1
-                    sys.stderr.writelines(line + "\n" for line in problem_lines(block, result))
-                    continue
-                key = (
-                    f"Respondent {result.respondent}"
-                    if result.respondent is not None
-                    else f"Response at {name}:{first + index}"
-                )
-                groups.setdefault(key, []).append(result)
+
+    def group(done: _batch.Done) -> None:
+        for place, result in done.kept:
+            key = (
+                f"Respondent {result.respondent}"
+                if result.respondent is not None
+                else f"Response at {place}"
+            )
+            groups.setdefault(key, []).append(result)
+
+    sys.stdout.flush()
+    count, rejected = _batch.run(
+        "report", sources, source_format="json", jobs=1, output=group, problems=sys.stderr.buffer
+    )
     with atomic(output, sys.stdout.buffer) as out:
         out.write(page(dict(sorted(groups.items())), rejected).encode())
-    count = sum(map(len, groups.values()))
     sys.stderr.write(
         f"blunting: {count} scored, {rejected} rejected; {len(groups)} "
         f"respondent{'s' if len(groups) != 1 else ''} in {output}\n"

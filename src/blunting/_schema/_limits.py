@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from blunting._errors import Problem
-from blunting._json import MAX_DEPTH, describe, pointer
+from blunting._text import MAX_DEPTH, describe, pointer
 
 #: The most members one object, or items one array, of a payload may hold.
 MAX_MEMBERS = 1_000

@@ -10,14 +10,14 @@ import signal
 import sys
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from blunting import _batch
+from blunting import _questionnaire
+from blunting._cli import _batch, _outputs
+from blunting._cli._batch import UsageError
 from blunting._errors import BluntingError
 from blunting._version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
-
-    from tqdm import tqdm
 
 #: Exit statuses: all valid; some input rejected; a usage or I/O error;
 #: interrupted (128 + SIGINT, as shells report it).
@@ -27,124 +27,52 @@ OK, REJECTED, USAGE, INTERRUPTED = 0, 1, 2, 130
 _MAX_DEFAULT_JOBS = 4
 
 
-class UsageError(Exception):
-    """A usage or I/O problem: printed as one line, with exit status 2."""
-
-
 def _fail(message: str | None) -> None:
     if message is not None:
         raise UsageError(message)
 
 
-def _sources(arguments: list[str]) -> list[_batch.Source]:
-    """The inputs named, once each is known to be readable."""
-    sources = [_batch.Source(argument) for argument in arguments]
-    for source in sources:
-        _fail(source.check())
-    return sources
-
-
-def _progress(total: int | None) -> tqdm[Any] | None:
-    """A progress bar over bytes read, on standard error when it is a terminal."""
-    if not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm  # noqa: PLC0415 - only a terminal needs it
-
-    try:
-        columns, lines = os.get_terminal_size(sys.stderr.fileno())
-    except OSError:  # pragma: no cover - a terminal that will not say its size
-        columns = lines = 0
-    return tqdm(
-        total=total,
-        # a terminal that says it has no size would get no bar
-        ncols=columns or 80,
-        nrows=lines or 24,
-        unit="B",
-        unit_scale=True,
-        unit_divisor=1024,
-        delay=0.5,  # a short input is done before any bar shows
-        leave=False,
-        file=sys.stderr,
-        desc="blunting",
+def _run(
+    task: str,
+    arguments: argparse.Namespace,
+    output: Callable[[_batch.Done], object],
+    problems: BinaryIO,
+) -> tuple[int, int]:
+    return _batch.run(
+        task,
+        _batch.sources(arguments.files),
+        source_format=arguments.source,
+        jobs=arguments.jobs,
+        output=output,
+        problems=problems,
     )
 
 
-def _report_problems(lines: list[str], to: BinaryIO, bar: tqdm[Any] | None) -> None:
-    # a REDCap record id that was not UTF-8 is shown escaped
-    text = "".join(line + "\n" for line in lines).encode(errors="backslashreplace")
-    if bar is not None and to is sys.stderr.buffer:
-        with bar.external_write_mode():
-            to.write(text)
-            to.flush()
-    else:
-        to.write(text)
-
-
-def _run_files(
-    task: str,
-    arguments: argparse.Namespace,
-    output: Callable[[bytes], object],
-    problems: BinaryIO,
-) -> tuple[int, int]:
-    """Handle every input file in order; the counts of accepted and rejected inputs.
-
-    JSON inputs are read in blocks of lines (by ``--jobs`` processes when
-    long); REDCap exports (``score --from redcap``) in blocks of rows.
-    """
-
-    def handled(source: _batch.Source) -> Iterator[_batch.Done]:
-        if arguments.source == "redcap":
-            return _batch.redcap_handled(task, source)
-        return _batch.handled(task, source.blocks(), arguments.jobs)
-
-    sources = _sources(arguments.files)
-    sizes = [source.size() for source in sources]
-    total = None if None in sizes else sum(size or 0 for size in sizes)
-    accepted = rejected = 0
-    bar = _progress(total)
-    try:
-        for source in sources:
-            try:
-                for done in handled(source):
-                    output(done.output)
-                    if done.problems:
-                        _report_problems(done.problems, problems, bar)
-                    accepted += done.accepted
-                    rejected += done.rejected
-                    if bar is not None:
-                        bar.update(done.size)
-            except OSError as error:
-                raise UsageError(f"cannot read {source.name}: {error.strerror}") from None
-    finally:
-        if bar is not None:
-            bar.close()
-    return accepted, rejected
-
-
 def _validate(arguments: argparse.Namespace) -> int:
-    valid, invalid = _run_files("validate", arguments, lambda _text: None, sys.stdout.buffer)
+    valid, invalid = _run("validate", arguments, lambda _done: None, sys.stdout.buffer)
     sys.stdout.flush()
     _summary(f"{valid} valid, {invalid} invalid")
     return REJECTED if invalid else OK
 
 
 def _score(arguments: argparse.Namespace) -> int:
-    _fail(_batch.writable(arguments.output))
-    _fail(_batch.writable(arguments.rejects))
+    _fail(_outputs.writable(arguments.output))
+    _fail(_outputs.writable(arguments.rejects))
     sys.stdout.flush()
     with (
-        _batch.atomic(arguments.output, sys.stdout.buffer) as out,
-        _batch.atomic(arguments.rejects, sys.stderr.buffer) as rejects,
+        _outputs.atomic(arguments.output, sys.stdout.buffer) as out,
+        _outputs.atomic(arguments.rejects, sys.stderr.buffer) as rejects,
     ):
         write: Callable[[bytes], object] = out.write
         array = None
         if arguments.format == "csv":
-            header = ",".join(_batch.csv_header()) + "\r\n"
-            out.write(header.encode())
+            out.write(_outputs.csv_rows([_outputs.csv_header()]))
         elif arguments.format == "json":
-            array = _batch.JSONArray(out)
+            array = _outputs.JSONArray(out)
             write = array.write
-        scored, rejected = _run_files(arguments.format, arguments, write, rejects)
+        scored, rejected = _run(
+            arguments.format, arguments, lambda done: write(done.output), rejects
+        )
         if array is not None:
             array.close()
     where = ""
@@ -155,19 +83,16 @@ def _score(arguments: argparse.Namespace) -> int:
 
 
 def _export(arguments: argparse.Namespace) -> int:
-    from blunting._api import questionnaire  # noqa: PLC0415
+    from blunting import _interchange  # noqa: PLC0415
 
-    _fail(_batch.writable(arguments.output))
-    found = questionnaire(arguments.version)
+    _fail(_outputs.writable(arguments.output))
+    found = _questionnaire.builtin(arguments.version)
     if arguments.to == "fhir":
-        from blunting._fhir import to_questionnaire  # noqa: PLC0415
-
-        text = json.dumps(to_questionnaire(found), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(_interchange.to_questionnaire(found), indent=2, ensure_ascii=False)
+        text += "\n"
     else:
-        from blunting._redcap import to_redcap_dictionary  # noqa: PLC0415
-
-        text = to_redcap_dictionary(found)
-    with _batch.atomic(arguments.output, sys.stdout.buffer) as out:
+        text = _interchange.to_redcap_dictionary(found)
+    with _outputs.atomic(arguments.output, sys.stdout.buffer) as out:
         out.write(text.encode())
     return OK
 
@@ -177,29 +102,26 @@ def _summary(text: str) -> None:
 
 
 def _schema(arguments: argparse.Namespace) -> int:
-    from blunting._api import questionnaire  # noqa: PLC0415
-    from blunting._resources import BASE_URI, SCORE_URI, shipped  # noqa: PLC0415
-
-    found = questionnaire(arguments.version)  # checks the version either way
+    found = _questionnaire.builtin(arguments.version)  # checks the version either way
     schema: Any = found.schema
     if arguments.which == "score":
-        schema = shipped(SCORE_URI.removeprefix(BASE_URI))
+        schema = _questionnaire.score_schema()
     sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
     return OK
 
 
 def _take(arguments: argparse.Namespace) -> int:
-    from blunting._take import take  # noqa: PLC0415
+    from blunting._cli._take import take  # noqa: PLC0415
 
-    _fail(_batch.writable(arguments.output))
+    _fail(_outputs.writable(arguments.output))
     return take(arguments.version, arguments.output, arguments.respondent)
 
 
 def _report(arguments: argparse.Namespace) -> int:
-    from blunting._report import report  # noqa: PLC0415
+    from blunting._cli._report import report  # noqa: PLC0415
 
-    _fail(_batch.writable(arguments.output))
-    return report(_sources(arguments.files), arguments.output)
+    _fail(_outputs.writable(arguments.output))
+    return report(_batch.sources(arguments.files), arguments.output)
 
 
 def _default_jobs() -> int:
@@ -284,7 +206,7 @@ def _parser() -> argparse.ArgumentParser:
     _files_and_jobs(scorer)
     scorer.add_argument(
         "--format",
-        choices=_batch.FORMATS,
+        choices=_outputs.FORMATS,
         default="jsonl",
         help="jsonl: a JSON score a line (default); json: one JSON array; "
         "csv: a row per response (columns: see the README)",

@@ -10,13 +10,12 @@ from referencing import Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from blunting._errors import InvalidQuestionnaire, Problem
-from blunting._json import describe, pointer
-from blunting._patterns import pattern_problem
-from blunting._questionnaire import Domain, Item, Option, Questionnaire
-from blunting._resources import shipped, vocabulary_registry
-from blunting._scoring import DomainKey, ScoringKey
-from blunting._validation import CHECKED_FORMATS, Compiled, problems
+from blunting._errors import InvalidQuestionnaire, Problem, Problems
+from blunting._questionnaire._model import Domain, Item, Option, Questionnaire
+from blunting._questionnaire._resources import shipped, vocabulary_registry
+from blunting._schema import CHECKED_FORMATS, Checker, pattern_problem
+from blunting._scoring import DomainKey, Scorer, ScoringKey
+from blunting._text import describe, pointer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -51,21 +50,21 @@ class _Checker:
     """The cross-reference rules of the vocabulary (docs/vocabulary.md)."""
 
     def __init__(
-        self, document: dict[str, Any], registry: SchemaRegistry, validator: Compiled
+        self, document: dict[str, Any], registry: SchemaRegistry, checker: Checker
     ) -> None:
         self.document = document
         self.registry = registry
-        self.validator = validator
-        self.found: list[Problem] = []
+        self.checker = checker
+        self.found = Problems()
         properties = document["properties"]
         self.scored: dict[str, Any] = properties["answers"]["properties"]
         self.context: dict[str, Any] = properties.get("context", {}).get("properties", {})
         self.key: dict[str, Any] = document["x-scoring"]
 
     def problem(self, path: tuple[object, ...], message: str, keyword: str) -> None:
-        self.found.append(Problem(pointer(path), message, keyword))
+        self.found.add(pointer(path), message, keyword)
 
-    def run(self) -> list[Problem]:
+    def run(self) -> Problems:
         low, high = self.key["scale"]["minimum"], self.key["scale"]["maximum"]
         if low >= high:
             self.problem(
@@ -200,7 +199,7 @@ class _Checker:
         }
         if "context" in envelope:
             payload["context"] = {item: None for item, q in self.context.items() if "default" in q}
-        for problem in problems(self.validator, payload):
+        for problem in self.checker.problems(payload):
             group, item = problem.path.split("/")[1:3]  # identifiers: nothing to unescape
             self.problem(
                 ("properties", group, "properties", item, "default"),
@@ -299,8 +298,8 @@ def _is_int(value: object) -> bool:
 
 
 @functools.cache
-def _meta() -> Compiled:
-    return Compiled(shipped("vocabulary/1/meta.json"), vocabulary_registry())
+def _meta() -> Checker:
+    return Checker(shipped("vocabulary/1/meta.json"), vocabulary_registry(), limits=False)
 
 
 def build(document: object) -> Questionnaire:
@@ -309,16 +308,14 @@ def build(document: object) -> Questionnaire:
         raise InvalidQuestionnaire(
             [Problem("", f"{describe(document)} is not a questionnaire document", "type")]
         )
-    found = problems(_meta(), document)
+    found = _meta().problems(document)
     if found:
         raise InvalidQuestionnaire(found)
     registry = vocabulary_registry().with_resource(
         document["$id"], Resource.from_contents(document, DRAFT202012)
     )
-    validator = Compiled(document, registry)
-    found = tuple(_Checker(document, registry, validator).run())
-    if found:
-        raise InvalidQuestionnaire(found)
+    checker = Checker(document, registry)
+    _Checker(document, registry, checker).run().raise_as(InvalidQuestionnaire)
     key = document["x-scoring"]
     envelope = document["properties"]
     reverse = frozenset(key.get("reverse", ()))
@@ -333,9 +330,10 @@ def build(document: object) -> Questionnaire:
         for domain in key["domains"]
     )
     owner = {item: domain.id for domain in domains for item in domain.items}
-    questions = [
-        *envelope["answers"]["properties"].items(),
-        *envelope.get("context", {}).get("properties", {}).items(),
+    groups = [
+        (envelope[group], group)
+        for group in ("answers", "context")
+        if group in envelope  # context is optional
     ]
     items = tuple(
         Item(
@@ -346,8 +344,11 @@ def build(document: object) -> Questionnaire:
             options=_options(_choices(question)),
             description=question.get("description"),
             multiple="items" in question,
+            required=item in schema.get("required", ()),
+            nullable=_nullable(question),
         )
-        for item, question in questions
+        for schema, _ in groups
+        for item, question in schema.get("properties", {}).items()
     )
     qid = envelope["questionnaire"]["const"]
     version = envelope["version"]["const"]
@@ -359,21 +360,34 @@ def build(document: object) -> Questionnaire:
         domains=domains,
         scale=(key["scale"]["minimum"], key["scale"]["maximum"]),
         description=document.get("description"),
+        context_title=envelope["context"].get("title", "Context")
+        if "context" in envelope
+        else None,
         document=json.dumps(document, ensure_ascii=False, separators=(",", ":")),
-        validator=validator,
-        key=ScoringKey(
-            questionnaire=qid,
-            version=version,
-            minimum=key["scale"]["minimum"],
-            maximum=key["scale"]["maximum"],
-            domains=tuple(
-                DomainKey(
-                    id=domain.id,
-                    items=tuple((item, item in reverse) for item in domain.items),
-                    min_answered=domain.min_answered,
-                )
-                for domain in domains
-            ),
-            impact=key.get("impact"),
+        checker=checker,
+        scorer=Scorer(
+            ScoringKey(
+                questionnaire=qid,
+                version=version,
+                minimum=key["scale"]["minimum"],
+                maximum=key["scale"]["maximum"],
+                domains=tuple(
+                    DomainKey(
+                        id=domain.id,
+                        items=tuple((item, item in reverse) for item in domain.items),
+                        min_answered=domain.min_answered,
+                    )
+                    for domain in domains
+                ),
+                impact=key.get("impact"),
+            )
         ),
+    )
+
+
+def _nullable(question: Mapping[str, Any]) -> bool:
+    """Whether ``null`` may answer a question: an option, or a type, says so."""
+    types = question.get("type")
+    return any(option["const"] is None for option in _choices(question)["oneOf"]) or (
+        types == "null" or (isinstance(types, list) and "null" in types)
     )

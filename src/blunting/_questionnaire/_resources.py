@@ -1,4 +1,4 @@
-"""The schemas shipped inside the package, read through importlib.resources."""
+"""The schemas shipped inside the package, read through importlib.resources, once each."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ _QUESTIONNAIRE_FILE = "questionnaire.json"
 
 
 def _root() -> Traversable:
-    return files(__package__) / "schemas"
+    return files("blunting") / "schemas"
 
 
 @functools.cache
@@ -69,3 +69,8 @@ def catalogue() -> dict[str, tuple[str, ...]]:
 def builtin_path(qid: str, version: str) -> str:
     """The path below ``schemas/`` of a built-in questionnaire."""
     return f"{qid}/{version}/{_QUESTIONNAIRE_FILE}"
+
+
+def score_schema() -> Any:
+    """The score schema (``schemas/vocabulary/1/score.json``), parsed."""
+    return shipped(SCORE_URI.removeprefix(BASE_URI))

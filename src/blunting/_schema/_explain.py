@@ -1,19 +1,21 @@
-"""Turning jsonschema's verdicts into problems with JSON Pointers."""
+"""Explaining a failure: jsonschema's errors as problems with JSON Pointers.
+
+jsonschema is asked only here, and only about an instance that the compiled
+verdict did not pass (see ``_checker``).
+"""
 
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from jsonschema import Draft202012Validator, ValidationError, validators
 from jsonschema.exceptions import best_match
 
 from blunting._errors import Problem
-from blunting._fast import Verdict, compile_checker
-from blunting._formats import is_date_time
-from blunting._json import describe, pointer
+from blunting._schema._formats import FORMATS
+from blunting._text import describe, pointer
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -56,70 +58,24 @@ _Guarded: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
 )
 
 
-def _formats() -> FormatChecker:
-    """Draft 2020-12's format checks, with ``date-time`` our own (see ``_formats``).
+class Validators:
+    """jsonschema's validators of one schema: formats checked, no ``$ref`` ever fetched.
 
-    jsonschema checks ``date-time`` only when rfc3339-validator is installed,
-    and its pattern ends in ``$``, which also accepts a trailing newline.
-    """
-    checker = FormatChecker()
-    checker.checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
-    checker.checkers["date-time"] = (is_date_time, ())
-    checker.checkers["regex"] = (_is_regex, (re.error,))
-    return checker
-
-
-def _is_regex(instance: object) -> bool:
-    """Whether ``instance`` compiles as a regular expression, as jsonschema checks it.
-
-    ``re`` warns of some patterns (``[a--z]``: "possible set difference"),
-    which an application that turns warnings into errors would see as a
-    crash; the loader refuses such patterns with a problem instead.
-    """
-    if not isinstance(instance, str):
-        return True
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        return re.compile(instance) is not None
-
-
-_FORMATS = _formats()
-#: The formats that are really checked.
-CHECKED_FORMATS = frozenset(_FORMATS.checkers)
-
-
-class _Errors(Protocol):
-    def verdict(self, instance: object) -> Verdict: ...
-    def iter_errors(self, instance: Any) -> Iterator[ValidationError]: ...
-
-
-class Compiled:
-    """A schema ready to check instances: formats checked, no ``$ref`` ever fetched.
-
-    ``verdict`` is a checker compiled from the schema (see ``_fast``): it gives
-    jsonschema's verdict at a fraction of the cost, or none when it cannot be
-    sure. jsonschema's own validator finds the errors. Only when it fails to
-    write a message (see ``_guarded``) is the instance checked again with every
-    keyword guarded, so that rare case costs nothing on the usual path.
+    Only when the plain validator fails to write a message (see ``_guarded``)
+    is the instance checked again with every keyword guarded, so that rare
+    case costs nothing on the usual path.
     """
 
     def __init__(self, schema: Mapping[str, Any], registry: SchemaRegistry) -> None:
-        self._plain = Draft202012Validator(schema, registry=registry, format_checker=_FORMATS)
-        self._guarded = _Guarded(schema, registry=registry, format_checker=_FORMATS)
-        self.verdict: Callable[[object], Verdict] = compile_checker(
-            schema,
-            registry.resolver(base_uri=schema.get("$id", "")),
-            Draft202012Validator.VALIDATORS,
-            _FORMATS.checkers,
-        )
+        self._plain = Draft202012Validator(schema, registry=registry, format_checker=FORMATS)
+        self._guarded = _Guarded(schema, registry=registry, format_checker=FORMATS)
 
-    def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
+    def errors(self, instance: Any) -> list[ValidationError]:
         """Every error jsonschema finds in ``instance``."""
         try:
-            errors = list(self._plain.iter_errors(instance))
+            return list(self._plain.iter_errors(instance))
         except _UNWRITABLE:
-            errors = list(self._guarded.iter_errors(instance))
-        return iter(errors)
+            return list(self._guarded.iter_errors(instance))
 
 
 def _member_names(error: ValidationError) -> Sequence[object]:
@@ -213,8 +169,8 @@ def _release(errors: Iterable[ValidationError]) -> None:
         error.parent = None
 
 
-def problems(validator: _Errors, instance: object) -> tuple[Problem, ...]:
-    """Every problem the schema finds in ``instance``, the most relevant first.
+def explain(validators: Validators, instance: object) -> tuple[Problem, ...]:
+    """Every problem jsonschema finds in ``instance``, the most relevant first.
 
     A missing or unexpected member gets a problem at its own pointer. At one
     place, a ``type`` problem stands alone (the other keywords then say the
@@ -222,10 +178,8 @@ def problems(validator: _Errors, instance: object) -> tuple[Problem, ...]:
     and a combining keyword (``oneOf``, ...) is reported only when nothing more
     specific failed there.
     """
-    if validator.verdict(instance) is True:
-        return ()
     try:
-        errors = list(validator.iter_errors(instance))
+        errors = validators.errors(instance)
     except RecursionError:
         return (Problem("", "the payload is nested too deeply to check", "maxDepth"),)
     if not errors:

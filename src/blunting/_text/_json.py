@@ -1,4 +1,4 @@
-"""Strict JSON text parsing, and short safe descriptions of JSON values."""
+"""Strict JSON text parsing: what is read is exactly what was sent."""
 
 from __future__ import annotations
 
@@ -9,14 +9,10 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-    from types import ModuleType
+from blunting._text._describe import SHOWN, describe
 
-#: How many characters of a value a message shows at most.
-_SHOWN = 60
-#: An integer with more digits than this is described, not shown.
-_SHOWN_DIGITS = 40
+if TYPE_CHECKING:
+    from types import ModuleType
 
 
 class JSONTextError(ValueError):
@@ -54,11 +50,6 @@ def _nested_too_deeply(data: bytes) -> bool:
             return False  # all peeled, or not balanced: the parser says which
         brackets = peeled
     return bool(brackets)
-
-
-def pointer(parts: Iterable[object]) -> str:
-    """An RFC 6901 JSON Pointer from path parts."""
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
 
 
 #: JSON's whitespace: what may surround a value (not all of Python's).
@@ -123,7 +114,7 @@ def _is_integer(token: str) -> bool:
 
 
 def _token(token: str) -> str:
-    return token if len(token) <= _SHOWN else f"{token[:_SHOWN]}... ({len(token):,} characters)"
+    return token if len(token) <= SHOWN else f"{token[:SHOWN]}... ({len(token):,} characters)"
 
 
 _DECODER = json.JSONDecoder(
@@ -136,7 +127,7 @@ def orjson_module() -> ModuleType | None:
     """orjson, from the "fast" extra, when installed: imported when first needed."""
     try:
         import orjson  # noqa: PLC0415 - its import takes longer than ours
-    except ImportError:  # pragma: no cover - the test extra installs it
+    except ImportError:  # the test extra installs it; the tests hide it too
         return None
     return orjson
 
@@ -285,32 +276,3 @@ def _too_long(size: int) -> str:
     # one byte past the limit is all that the command line reads of a longer text
     least = "at least " if size == MAX_TEXT_BYTES + 1 else ""
     return f"JSON text of {least}{size:,} bytes is longer than the limit of {MAX_TEXT_BYTES:,}"
-
-
-_NAMED = {None: "null", True: "true", False: "false"}
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
-def describe(value: object) -> str:
-    """A short JSON-flavoured rendering of a value, safe for any size."""
-    if value is None or isinstance(value, bool):
-        text = _NAMED[value]
-    elif isinstance(value, int):
-        digits = value.bit_length() * 30103 // 100000 + 1
-        text = f"an integer of about {digits} digits" if digits > _SHOWN_DIGITS else repr(value)
-    elif isinstance(value, float):
-        text = repr(value)
-    elif isinstance(value, str):
-        text = json.dumps(value[:_SHOWN], ensure_ascii=False)
-        if len(value) > _SHOWN:
-            text = f'{text[:-1]}..." ({_plural(len(value), "character")})'
-    elif isinstance(value, dict):
-        text = f"an object of {_plural(len(value), 'member')}"
-    elif isinstance(value, list):
-        text = f"an array of {_plural(len(value), 'item')}"
-    else:
-        text = f"a {type(value).__name__}, which is not a JSON value"
-    return text

@@ -1,0 +1,171 @@
+"""Outputs of the command line: files replaced all at once, and the formats of scores.
+
+A score is written as JSON by the scoring layer's one writer; here it is put
+one a line (``jsonl``), in one array (``json``), or as a CSV row (``csv``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import functools
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from blunting import _questionnaire
+from blunting._text import Memo
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from blunting._scoring import DomainScore
+
+#: What the ``score`` command can write.
+FORMATS = ("jsonl", "json", "csv")
+
+
+def json_lines(texts: list[str]) -> bytes:
+    """JSON texts, one a line."""
+    return ("\n".join(texts) + "\n").encode() if texts else b""
+
+
+#: The columns of the CSV output, after respondent, completed, questionnaire and version.
+_RESULT_COLUMNS = ("raw", "mean", "scaled", "answered", "prorated", "status")
+
+
+@functools.cache
+def csv_domains() -> tuple[str, ...]:
+    """The domain ids that have CSV columns: of every built-in questionnaire, in order."""
+    found: dict[str, None] = {}
+    for q in _questionnaire.builtins():
+        found.update(dict.fromkeys(d.id for d in q.domains))
+    return tuple(found)
+
+
+def csv_header() -> list[str]:
+    """The CSV output's columns: documented in the README, and stable."""
+    columns = ["respondent", "completed", "questionnaire", "version"]
+    for part in (*csv_domains(), "total"):
+        columns += (f"{part}_{column}" for column in _RESULT_COLUMNS)
+    columns.append("impact")
+    return columns
+
+
+def _cell(value: object) -> str | None:
+    """A result's value as CSV shows it: ``None`` empty, booleans in lower case."""
+    if value is None:
+        return None
+    if type(value) is bool:
+        return "true" if value else "false"
+    return str(value)
+
+
+def _result_cells(result: DomainScore | None) -> tuple[str | None, ...]:
+    """A domain's or the total's six cells; empty for a domain the questionnaire lacks."""
+    if result is None:
+        return (None,) * len(_RESULT_COLUMNS)
+    return tuple(_cell(getattr(result, column)) for column in _RESULT_COLUMNS)
+
+
+#: The results' cells of a row, by questionnaire and results text: results
+#: repeat, so each is written once.
+_RESULT_CELLS: Memo[tuple[str, str, str], tuple[str | None, ...]] = Memo()
+
+
+def csv_row(payload: object) -> list[Any]:
+    """The CSV cells of a payload's score (see :func:`csv_header`).
+
+    Made without making the :class:`Score`: from the remembered results of
+    the payload's answers, which are the score's.
+    """
+    q = _questionnaire.dispatch(payload)
+    valid, results, impact = _questionnaire.results(q, payload)
+    remembered = (q.id, q.version, results.text)
+    cells = _RESULT_CELLS.get(remembered)
+    if cells is None:
+        cells = _RESULT_CELLS.remember(
+            remembered,
+            tuple(
+                cell
+                for part in (*(results.domains.get(d) for d in csv_domains()), results.total)
+                for cell in _result_cells(part)
+            ),
+        )
+    return [valid.get("respondent"), valid.get("completed"), q.id, q.version, *cells, impact]
+
+
+def csv_rows(rows: list[list[Any]]) -> bytes:
+    """CSV text (RFC 4180: CRLF line ends, quoted only where needed) of ``rows``."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\r\n").writerows(rows)
+    return text.getvalue().encode()
+
+
+class JSONArray:
+    """Writes JSON lines out as one JSON array, one element a line."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self._out = out
+        self._first = True
+        out.write(b"[\n")
+
+    def write(self, lines: bytes) -> None:
+        """Add the JSON texts of ``lines`` (each ending in a newline) to the array."""
+        if not lines:
+            return
+        if not self._first:
+            self._out.write(b",\n")
+        self._first = False
+        # a JSON text written compactly holds no raw newline: each is a separator
+        self._out.write(lines[:-1].replace(b"\n", b",\n"))
+
+    def close(self) -> None:
+        """End the array."""
+        self._out.write(b"\n]\n" if not self._first else b"]\n")
+
+
+@contextlib.contextmanager
+def atomic(path: str | None, standard: BinaryIO) -> Iterator[BinaryIO]:
+    """Write to ``path`` all at once, or to ``standard`` when ``path`` is ``None``.
+
+    The text goes to a temporary file beside ``path``, which replaces
+    ``path`` only when everything was written: on an error or Ctrl-C the
+    temporary file is removed, and ``path`` is left as it was.
+    """
+    if path is None:
+        yield standard
+        standard.flush()
+        return
+    target = Path(path)
+    descriptor, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(temporary).chmod(0o666 & ~umask)
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def writable(path: str | None) -> str | None:
+    """Why an output file cannot be written, or ``None``: asked before any work."""
+    if path is None:
+        return None
+    target = Path(path)
+    if target.is_dir():
+        return f"cannot write {path}: Is a directory"
+    if not target.parent.is_dir():
+        return f"cannot write {path}: No such directory {str(target.parent)!r}"
+    if not os.access(target.parent, os.W_OK):
+        return f"cannot write {path}: Permission denied"
+    return None

@@ -1,0 +1,417 @@
+"""FHIR R4 out: a questionnaire as a ``Questionnaire``, a payload as a ``QuestionnaireResponse``.
+
+See docs/fhir.md. The resources are plain JSON-ready data (``dict``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from blunting._errors import InvalidResponse, Problem
+from blunting._interchange._fhir_layout import (
+    CALCULATED,
+    CONTEXT_GROUP,
+    DECLINED,
+    INTRODUCTION,
+    ITEM_CONTROL,
+    ITEM_WEIGHT,
+    SCORE_GROUP,
+    STATISTICS,
+    Question,
+    canonical,
+    code_system_url,
+    domain_group,
+    layout,
+    literal,
+    name,
+    questionnaire_url,
+    score_link,
+)
+from blunting._questionnaire import Option, code, dispatch
+from blunting._text import describe
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from blunting._questionnaire import Domain, Questionnaire
+    from blunting._scoring import DomainScore, Score
+
+
+def _answer_option(
+    q: Questionnaire, question: Question, option: Option, system: str
+) -> dict[str, Any]:
+    if option.value is None:
+        return {"valueCoding": {**DECLINED, "display": option.label}}
+    made: dict[str, Any] = {}
+    weight = question.weight(option, q.scale)
+    if weight is not None:
+        made["extension"] = [{"url": ITEM_WEIGHT, "valueDecimal": weight}]
+    made["valueCoding"] = {"system": system, "code": code(option.value), "display": option.label}
+    return made
+
+
+def _question_item(q: Questionnaire, question: Question, system: str) -> dict[str, Any]:
+    item = question.item
+    options = list(item.options)
+    if question.item.nullable and all(o.value is not None for o in options):
+        options.append(Option(None, "Prefer not to answer"))
+    made: dict[str, Any] = {
+        "linkId": item.id,
+        "text": item.text,
+        "type": "choice",
+        "required": question.item.required,
+    }
+    if item.multiple:
+        made["repeats"] = True
+    made["answerOption"] = [_answer_option(q, question, o, system) for o in options]
+    if item.description:
+        made["item"] = [
+            {
+                "extension": [
+                    {
+                        "url": ITEM_CONTROL,
+                        "valueCodeableConcept": {
+                            "coding": [
+                                {
+                                    "system": "http://hl7.org/fhir/questionnaire-item-control",
+                                    "code": "help",
+                                    "display": "Help-Button",
+                                }
+                            ]
+                        },
+                    }
+                ],
+                "linkId": f"{item.id}:help",
+                "text": item.description,
+                "type": "display",
+            }
+        ]
+    return made
+
+
+class _Expressions:
+    """FHIRPath expressions for the scores, following docs/scoring.md.
+
+    Each score is a ratio of whole numbers computed from a domain's count of
+    answered items ``n`` and the sum of their weights ``s``, rounded once to 2
+    decimals, half up: ``(100 * N / D).round(0) / 100``. A single division of
+    whole numbers keeps the result exact until that rounding, so the engines'
+    decimal arithmetic and JavaScript numbers both give our rounding.
+    """
+
+    def __init__(self, q: Questionnaire) -> None:
+        self.q = q
+        self.system = literal(code_system_url(q))
+
+    def _weights(self, domain: Domain) -> str:
+        return (
+            f"%resource.item.where(linkId = {literal(domain_group(domain.id))})"
+            f".item.answer.value.where(system = {self.system}).weight()"
+        )
+
+    def n(self, domain: Domain) -> str:
+        return f"{self._weights(domain)}.count()"
+
+    def s(self, domain: Domain) -> str:
+        return f"{self._weights(domain)}.sum()"
+
+    @staticmethod
+    def _rounded(numerator: str, denominator: str) -> str:
+        return f"((100 * ({numerator}) / ({denominator})).round(0) / 100)"
+
+    def _when(self, domains: Iterable[Domain], value: str) -> str:
+        condition = " and ".join(f"({self.n(d)} >= {d.min_answered})" for d in domains)
+        return f"iif({condition}, {value})"
+
+    def domain(self, domain: Domain, statistic: str) -> str:
+        low, high = self.q.scale
+        k = len(domain.items)
+        n, s = self.n(domain), self.s(domain)
+        numerator, denominator = {
+            "raw": (f"{k} * {s}", n),
+            "mean": (s, n),
+            "scaled": (f"100 * ({s} - {low} * {n})", f"{high - low} * {n}"),
+        }[statistic]
+        return self._when((domain,), self._rounded(numerator, denominator))
+
+    def total(self, statistic: str) -> str:
+        low, high = self.q.scale
+        domains = self.q.domains
+        items = sum(len(d.items) for d in domains)
+
+        def others(domain: Domain) -> str:
+            return "".join(f" * {self.n(e)}" for e in domains if e is not domain)
+
+        # raw = sum of k_d * s_d / n_d, over the common denominator P = product of n_d
+        raw = " + ".join(f"{len(d.items)} * {self.s(d)}{others(d)}" for d in domains)
+        product = " * ".join(self.n(d) for d in domains)
+        numerator, denominator = {
+            "raw": (raw, product),
+            "mean": (raw, f"{items} * {product}"),
+            "scaled": (
+                f"100 * ({raw} - {items * low} * {product})",
+                f"{items * (high - low)} * {product}",
+            ),
+        }[statistic]
+        return self._when(domains, self._rounded(numerator, denominator))
+
+
+def _score_item(link: str, text: str, expression: str, description: str) -> dict[str, Any]:
+    return {
+        "extension": [
+            {
+                "url": CALCULATED,
+                "valueExpression": {
+                    "description": description,
+                    "language": "text/fhirpath",
+                    "expression": expression,
+                },
+            }
+        ],
+        "linkId": link,
+        "text": text,
+        "type": "decimal",
+        "readOnly": True,
+    }
+
+
+_MEANINGS = {
+    "raw": "mean scored answer times the number of items",
+    "mean": "mean scored answer",
+    "scaled": "the mean on 0-100",
+}
+
+
+def _code_system(q: Questionnaire) -> dict[str, Any]:
+    concepts: dict[str, str] = {}
+    for question in layout(q).values():
+        for option in question.item.options:
+            if option.value is not None:
+                concepts.setdefault(code(option.value), option.label)
+    return {
+        "resourceType": "CodeSystem",
+        "id": "answers",
+        "url": code_system_url(q),
+        "version": q.version,
+        "name": name(q) + "Answers",
+        "title": f"Answer options of {q.title}",
+        "status": "active",
+        "content": "complete",
+        "caseSensitive": True,
+        "concept": [{"code": code, "display": label} for code, label in concepts.items()],
+    }
+
+
+def to_questionnaire(q: Questionnaire) -> dict[str, Any]:
+    """The questionnaire as a FHIR R4 ``Questionnaire`` resource (JSON-ready data).
+
+    See docs/fhir.md for its layout: a group of questions per domain, one of
+    context questions, and a group of SDC ``calculatedExpression`` scores.
+
+    .. versionadded:: 0.1.0
+    """
+    questions_by_id = layout(q)
+    system = code_system_url(q)
+    expressions = _Expressions(q)
+    items: list[dict[str, Any]] = []
+    if q.description:
+        items.append({"linkId": INTRODUCTION, "text": q.description, "type": "display"})
+    items.extend(
+        {
+            "linkId": domain_group(domain.id),
+            "text": domain.title,
+            "type": "group",
+            "item": [_question_item(q, questions_by_id[i], system) for i in domain.items],
+        }
+        for domain in q.domains
+    )
+    context = [
+        question for question in questions_by_id.values() if question.item.group == "context"
+    ]
+    if context:
+        items.append(
+            {
+                "linkId": CONTEXT_GROUP,
+                "text": q.context_title,
+                "type": "group",
+                "item": [_question_item(q, question, system) for question in context],
+            }
+        )
+    scores = [
+        _score_item(
+            score_link(d.id, statistic),
+            f"{d.title}: {statistic}",
+            expressions.domain(d, statistic),
+            f"{d.title}, {_MEANINGS[statistic]}; empty when fewer than {d.min_answered} "
+            "items are answered",
+        )
+        for d in q.domains
+        for statistic in STATISTICS
+    ]
+    scores += [
+        _score_item(
+            score_link(None, statistic),
+            f"Total: {statistic}",
+            expressions.total(statistic),
+            f"Total, {_MEANINGS[statistic]}; empty unless every domain is scored",
+        )
+        for statistic in STATISTICS
+    ]
+    items.append(
+        {
+            "linkId": SCORE_GROUP,
+            "text": "Scores (not a diagnosis: there are no validated cut-offs)",
+            "type": "group",
+            "readOnly": True,
+            "item": scores,
+        }
+    )
+    return {
+        "resourceType": "Questionnaire",
+        "id": f"{q.id}-{q.version}",
+        "contained": [_code_system(q)],
+        "url": questionnaire_url(q),
+        "version": q.version,
+        "name": name(q),
+        "title": q.title,
+        "status": "active",
+        "subjectType": ["Patient"],
+        **({"description": q.description} if q.description else {}),
+        "item": items,
+    }
+
+
+def _coding(question: Question, value: object, system: str) -> dict[str, Any]:
+    if value is None:
+        return dict(DECLINED)
+    for option in question.item.options:
+        if option.value is not None and option.value == value:
+            return {"system": system, "code": code(option.value), "display": option.label}
+    raise AssertionError(f"a valid answer {value!r} that is no option")
+
+
+def _answers(question: Question, value: object, system: str) -> list[dict[str, Any]]:
+    values = value if question.item.multiple and isinstance(value, list) else [value]
+    return [{"valueCoding": _coding(question, v, system)} for v in values]
+
+
+def _score_answers(result: DomainScore, domain: str | None) -> list[dict[str, Any]]:
+    found = []
+    for statistic in STATISTICS:
+        number = getattr(result, statistic)
+        if number is not None:
+            found.append(
+                {"linkId": score_link(domain, statistic), "answer": [{"valueDecimal": number}]}
+            )
+    return found
+
+
+def to_questionnaire_response(
+    payload: object, *, questionnaire: Questionnaire | None = None
+) -> dict[str, Any]:
+    """A valid payload as a FHIR R4 ``QuestionnaireResponse`` (JSON-ready data).
+
+    The payload is checked first, against ``questionnaire`` or else the
+    built-in questionnaire it names: :class:`InvalidResponse` if it is not
+    valid. The response holds every answer and the scores;
+    :func:`from_questionnaire_response` gives the payload back.
+
+    .. versionadded:: 0.1.0
+    """
+    q = questionnaire if questionnaire is not None else dispatch(payload)
+    score = q.score(payload)
+    found = _not_fhir(payload)  # type: ignore[arg-type]  # valid: an object
+    if found:
+        raise InvalidResponse(found)
+    return _response(q, payload, score)  # type: ignore[arg-type]
+
+
+#: FHIR R4's dateTime (datatypes): capital T and Z, an offset from -14:00 to
+#: +14:00, a date alone allowed.
+_FHIR_DATE_TIME = re.compile(
+    r"([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]"
+    r"|3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|(\+|-)((0[0-9]"
+    r"|1[0-3]):[0-5][0-9]|14:00)))?)?)?"
+)
+#: The whitespace and control characters that a FHIR string may hold.
+_FHIR_SPACES = frozenset(" \t\n\r")
+
+
+def _is_fhir_string(value: object) -> bool:
+    """Whether a FHIR R4 string holds it: no whitespace or control character but four.
+
+    FHIR's pattern allows space, carriage return, line feed, tab, or anything
+    that is not whitespace; and FHIR has no other control characters.
+    """
+    return isinstance(value, str) and all(
+        c in _FHIR_SPACES or not (c.isspace() or c < " ") for c in value
+    )
+
+
+def _not_fhir(payload: Mapping[str, Any]) -> list[Problem]:
+    """Problems of a valid payload that FHIR cannot carry unchanged."""
+    found = []
+    if "respondent" in payload and not _is_fhir_string(payload["respondent"]):
+        found.append(
+            Problem(
+                "/respondent",
+                f"{describe(payload['respondent'])} is not a FHIR string (no whitespace or "
+                "control character but space, tab, line feed and carriage return)",
+                "fhir",
+            )
+        )
+    completed = payload.get("completed")
+    if "completed" in payload and not (
+        isinstance(completed, str) and _FHIR_DATE_TIME.fullmatch(completed)
+    ):
+        found.append(
+            Problem(
+                "/completed",
+                f"{describe(completed)} is not a FHIR dateTime (T and Z in capitals, "
+                "an offset from -14:00 to +14:00)",
+                "fhir",
+            )
+        )
+    return found
+
+
+def _response(q: Questionnaire, payload: Mapping[str, Any], score: Score) -> dict[str, Any]:
+    questions_by_id = layout(q)
+    system = code_system_url(q)
+    made: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": canonical(q),
+        "status": "completed",
+    }
+    if "respondent" in payload:
+        made["subject"] = {"identifier": {"value": payload["respondent"]}}
+    if "completed" in payload:
+        made["authored"] = payload["completed"]
+    items: list[dict[str, Any]] = []
+    answers = payload["answers"]
+    for domain in q.domains:
+        given = [
+            {"linkId": i, "answer": _answers(questions_by_id[i], answers[i], system)}
+            for i in domain.items
+            if i in answers
+        ]
+        if given:
+            items.append({"linkId": domain_group(domain.id), "item": given})
+    if "context" in payload:
+        context = payload["context"]
+        given = [
+            {"linkId": i, "answer": _answers(question, context[i], system)}
+            for i, question in questions_by_id.items()
+            if question.item.group == "context" and i in context
+        ]
+        items.append(
+            {"linkId": CONTEXT_GROUP, "item": given} if given else {"linkId": CONTEXT_GROUP}
+        )
+    scores = [a for d in q.domains for a in _score_answers(score.domains[d.id], d.id)]
+    scores += _score_answers(score.total, None)
+    if scores:
+        items.append({"linkId": SCORE_GROUP, "item": scores})
+    if items:  # FHIR has no empty arrays
+        made["item"] = items
+    return made

@@ -1,0 +1,100 @@
+"""HL7 FHIR R4: how a questionnaire is laid out as FHIR items, shared by export and import.
+
+Everything here is derived from the questionnaire's model, so any
+questionnaire in the blunting vocabulary is laid out the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+import attrs
+
+from blunting._questionnaire import codes
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from blunting._questionnaire import Item, Option, Questionnaire
+
+#: Canonical URLs of this library's FHIR resources start here; identifiers, never fetched.
+BASE_URL = "https://w3id.org/blunting/fhir"
+#: The standard extension that gives an answer option its score.
+ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
+#: SDC's extension for an item whose answer a FHIRPath expression computes.
+CALCULATED = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
+#: The standard extension that shows a display item as help for its parent.
+ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+#: "Prefer not to answer" (a ``null`` answer): asked, and declined.
+DECLINED = {
+    "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+    "code": "asked-declined",
+}
+
+#: linkIds of the items that are not questions. Every one has a colon, which
+#: an item id never has, so they never clash with a question's linkId.
+INTRODUCTION = "display:introduction"
+CONTEXT_GROUP = "context:questions"
+SCORE_GROUP = "score:group"
+STATISTICS = ("raw", "mean", "scaled")
+
+
+def domain_group(domain: str) -> str:
+    """The linkId of a domain's group of questions."""
+    return f"domain:{domain}"
+
+
+def score_link(domain: str | None, statistic: str) -> str:
+    """The linkId of a domain's (or, for ``None``, the total's) raw, mean or scaled score."""
+    return f"score:total:{statistic}" if domain is None else f"score:domain:{domain}:{statistic}"
+
+
+def questionnaire_url(q: Questionnaire) -> str:
+    """The canonical URL of a questionnaire's FHIR ``Questionnaire`` (versioned apart)."""
+    return f"{BASE_URL}/Questionnaire/{q.id}"
+
+
+def code_system_url(q: Questionnaire) -> str:
+    """The canonical URL of the CodeSystem of a questionnaire's answer options."""
+    return f"{BASE_URL}/CodeSystem/{q.id}"
+
+
+def literal(text: str) -> str:
+    """A FHIRPath string literal."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+@attrs.frozen
+class Question:
+    """A question as FHIR sees it: the item, and its options by code."""
+
+    item: Item
+    #: Its options by code (see :func:`blunting._questionnaire.codes`).
+    codes: Mapping[str, int | str]
+
+    def weight(self, option: Option, scale: tuple[int, int]) -> int | None:
+        """The score of an option: the scored value of a scored item's answer."""
+        if self.item.domain is None or option.value is None:
+            return None
+        value = int(option.value)
+        return scale[0] + scale[1] - value if self.item.reverse else value
+
+
+@functools.lru_cache(maxsize=64)  # a few questionnaires at a time; loaded ones are let go
+def layout(q: Questionnaire) -> dict[str, Question]:
+    """Every question by id, in order: the scored items by domain, then the context."""
+    by_id = {item.id: item for item in q.items}
+    order = [item for d in q.domains for item in d.items]
+    order += [item.id for item in q.items if item.domain is None]
+    return {item_id: Question(by_id[item_id], codes(by_id[item_id])) for item_id in order}
+
+
+def canonical(q: Questionnaire) -> str:
+    """How a ``QuestionnaireResponse`` names the questionnaire: ``url|version``."""
+    return f"{questionnaire_url(q)}|{q.version}"
+
+
+def name(q: Questionnaire) -> str:
+    """A computer-friendly name (``^[A-Z][A-Za-z0-9_]*$``) from the id."""
+    return q.id[:1].upper() + q.id[1:]

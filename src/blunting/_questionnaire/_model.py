@@ -1,0 +1,228 @@
+"""The model of a questionnaire: its items, domains and options, and what it does with payloads."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from blunting._errors import InvalidResponse, Problem
+from blunting._text import describe, pointer
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from blunting._schema import Checker
+    from blunting._scoring import Results, Score, Scorer
+
+#: The payload members that hold answers: scored items, then context questions.
+ANSWERS, CONTEXT = "answers", "context"
+
+
+@attrs.frozen
+class Option:
+    """One answer option of an item.
+
+    .. versionadded:: 0.1.0
+    """
+
+    #: The code a payload sends for this option; ``None`` is "prefer not to answer".
+    value: int | str | None
+    #: The option's label, for a person to read.
+    label: str
+
+
+@attrs.frozen
+class Item:
+    """One question: a scored item or an unscored context question.
+
+    .. versionadded:: 0.1.0
+    """
+
+    #: The stable id, the key of its answer in the payload.
+    id: str
+    #: The question as a person reads it.
+    text: str
+    #: The domain a scored item belongs to; ``None`` for a context question.
+    domain: str | None
+    #: Whether a higher answer means less blunting (scored as min + max - answer).
+    reverse: bool
+    #: The answer options, in order.
+    options: tuple[Option, ...]
+    #: Further help text shown with the question, if any.
+    description: str | None = None
+    #: Whether the answer is a list of option values rather than one value.
+    multiple: bool = False
+    #: Whether a payload must answer it (its schema's ``required``).
+    #:
+    #: .. versionadded:: 0.1.0
+    required: bool = False
+    #: Whether ``null`` ("prefer not to answer") is a valid answer to it.
+    #:
+    #: .. versionadded:: 0.1.0
+    nullable: bool = False
+
+    @property
+    def group(self) -> str:
+        """The payload member that holds its answer: ``"answers"`` or ``"context"``.
+
+        .. versionadded:: 0.1.0
+        """
+        return ANSWERS if self.domain is not None else CONTEXT
+
+
+def code(value: int | str) -> str:
+    """An answer option's code: its value as text (``"3"``, ``"ssri"``).
+
+    FHIR codings and REDCap choices carry these codes; ``null`` has none.
+    """
+    return str(value)
+
+
+def codes(item: Item) -> dict[str, int | str]:
+    """An item's answer options' values by their code, in order."""
+    return {code(o.value): o.value for o in item.options if o.value is not None}
+
+
+def labels(item: Item) -> dict[str, str]:
+    """An item's answer options' labels by their code, in order."""
+    return {code(o.value): o.label for o in item.options if o.value is not None}
+
+
+@attrs.frozen
+class Domain:
+    """One scored domain.
+
+    .. versionadded:: 0.1.0
+    """
+
+    #: The stable id, the key of its result in a score.
+    id: str
+    #: A short name.
+    title: str
+    #: The ids of its items, in order.
+    items: tuple[str, ...]
+    #: How many of its items must be answered for it to be scored.
+    min_answered: int
+    #: What the domain is about.
+    description: str | None = None
+
+
+@attrs.frozen
+class Questionnaire:
+    """A questionnaire: its items and domains, and the checks and scoring of its responses.
+
+    Get one with :func:`blunting.questionnaire` or :func:`blunting.load`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    #: The questionnaire id a payload names.
+    id: str
+    #: The version a payload names.
+    version: str
+    #: Its title.
+    title: str
+    #: Every question: scored items first, then context questions.
+    items: tuple[Item, ...] = attrs.field(eq=False)
+    #: The scored domains, in order.
+    domains: tuple[Domain, ...] = attrs.field(eq=False)
+    #: The lowest and highest answer code of a scored item.
+    scale: tuple[int, int] = attrs.field(eq=False)
+    _document: str = attrs.field(repr=False, alias="document")
+    _checker: Checker = attrs.field(repr=False, eq=False, alias="checker")
+    _scorer: Scorer = attrs.field(repr=False, eq=False, alias="scorer")
+    #: Its introduction for the person answering (the recall period is here).
+    description: str | None = attrs.field(default=None, eq=False)
+    #: The title of its group of context questions, if it has one.
+    #:
+    #: .. versionadded:: 0.1.0
+    context_title: str | None = attrs.field(default=None, eq=False)
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        """The questionnaire's JSON Schema: a fresh copy, so changing it changes nothing here."""
+        result: dict[str, Any] = json.loads(self._document)
+        return result
+
+    def problems(self, payload: object) -> tuple[Problem, ...]:
+        """Every problem with ``payload``, most relevant first; empty when it is valid."""
+        return self._checker.problems(payload)
+
+    def validate(self, payload: object) -> None:
+        """Raise :class:`InvalidResponse` with every problem unless ``payload`` is valid."""
+        found = self._checker.problems(payload)
+        if found:
+            raise InvalidResponse(found)
+
+    def score(self, payload: object) -> Score:
+        """Validate ``payload``, then score it (see docs/scoring.md)."""
+        return self._scorer.score(checked(self, payload))
+
+    def payload(
+        self,
+        answers: Mapping[str, Any],
+        *,
+        respondent: str | None = None,
+        completed: str | None = None,
+    ) -> dict[str, Any]:
+        """A payload of ``answers`` (by item id, scored and context alike), in this order.
+
+        ``answers`` and ``context`` hold the answers given to their items, in
+        the questionnaire's order (``context`` only when one is given);
+        ``respondent`` and ``completed`` only when given. The payload is not
+        checked: pass it to :meth:`problems`. A key of ``answers`` that is no
+        item id raises :class:`InvalidResponse`, naming each such key.
+
+        .. versionadded:: 0.1.0
+        """
+        known = {item.id for item in self.items}
+        unknown = [
+            Problem(
+                pointer((ANSWERS, item_id)),
+                f"{describe(item_id)} is not a question of {self.id} {self.version}",
+                "additionalProperties",
+            )
+            for item_id in answers
+            if item_id not in known
+        ]
+        if unknown:
+            raise InvalidResponse(unknown)
+        made: dict[str, Any] = {"questionnaire": self.id, "version": self.version}
+        if respondent is not None:
+            made["respondent"] = respondent
+        if completed is not None:
+            made["completed"] = completed
+        for group in (ANSWERS, CONTEXT):
+            given = {
+                i.id: answers[i.id] for i in self.items if i.group == group and i.id in answers
+            }
+            if given or group == ANSWERS:
+                made[group] = given
+        return made
+
+
+def checked(q: Questionnaire, payload: object) -> Mapping[str, Any]:
+    """``payload``, once it is known to be valid for ``q``; else :class:`InvalidResponse`.
+
+    The compiled verdict runs once; only a payload it does not pass is explained.
+    """
+    checker = q._checker  # noqa: SLF001 - this module's own class
+    if checker.verdict(payload) is not True:
+        found = checker.explain(payload)
+        if found:
+            raise InvalidResponse(found)
+    return payload  # type: ignore[return-value]  # valid: an object
+
+
+def score_text(q: Questionnaire, payload: object) -> str:
+    """``q.score(payload).to_json()``, made without making the :class:`Score`."""
+    return q._scorer.score_text(checked(q, payload))  # noqa: SLF001 - this module's own class
+
+
+def results(q: Questionnaire, payload: object) -> tuple[Mapping[str, Any], Results, int | None]:
+    """A valid payload, its results and its impact answer, made without making a :class:`Score`."""
+    valid = checked(q, payload)
+    scorer = q._scorer  # noqa: SLF001 - this module's own class
+    return valid, scorer.results(valid["answers"]), scorer.impact(valid.get("context"))

@@ -1,0 +1,29 @@
+"""Scoring: the rules of docs/scoring.md, the results, and the one writer of a score's text.
+
+This layer knows the scoring key and nothing of JSON Schema: it scores
+payloads that the schema layer has already accepted.
+"""
+
+from blunting._scoring._results import DomainScore, Score
+from blunting._scoring._rules import (
+    INSUFFICIENT_ANSWERS,
+    SCORED,
+    UNSCORABLE_DOMAINS,
+    DomainKey,
+    ScoringKey,
+    round2,
+)
+from blunting._scoring._scorer import Results, Scorer
+
+__all__ = [
+    "INSUFFICIENT_ANSWERS",
+    "SCORED",
+    "UNSCORABLE_DOMAINS",
+    "DomainKey",
+    "DomainScore",
+    "Results",
+    "Score",
+    "Scorer",
+    "ScoringKey",
+    "round2",
+]

@@ -1,0 +1,27 @@
+"""Text: strict JSON, descriptions for messages, generated code, and the bounded memo.
+
+The lowest layer: it imports nothing else of blunting.
+"""
+
+from blunting._text._codegen import define
+from blunting._text._describe import describe, pointer
+from blunting._text._json import (
+    MAX_DEPTH,
+    MAX_TEXT_BYTES,
+    JSONTextError,
+    loads,
+    orjson_module,
+)
+from blunting._text._memo import Memo
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_TEXT_BYTES",
+    "JSONTextError",
+    "Memo",
+    "define",
+    "describe",
+    "loads",
+    "orjson_module",
+    "pointer",
+]
