@@ -2,7 +2,7 @@
 
     python benchmarks/refusals.py
 
-The inputs are those of tests/hostile.py, which tests/test_hostile.py checks
+The inputs are those of tests/hostile.py, which tests/properties/test_hostile.py checks
 for their problems. Each is timed (the median of 5 rounds) and set beside a
 baseline timed in the same rounds: ``json.loads`` of one JSON text of 1 MiB
 (``blunting.MAX_TEXT_BYTES``), the largest text blunting reads. Peak memory

@@ -70,8 +70,20 @@ def fast_extra(request: pytest.FixtureRequest) -> Iterator[None]:
             _json.orjson_module.cache_clear()
 
 
+def run(*args: str | Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """``python -m blunting ARGS``, in a process of its own, with ``stdin`` as its input."""
+    return subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "blunting", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
 def node_for(folder: Path, what: str) -> str:
-    """Node.js, with the npm packages of ``folder`` (tests/*/package-lock.json) installed.
+    """Node.js, with the npm packages of ``folder`` (tests/external/*/package-lock.json) installed.
 
     CI must have Node.js and npm; elsewhere, the test that needs them is skipped.
     """
@@ -91,7 +103,7 @@ def node_for(folder: Path, what: str) -> str:
 
 
 class NodeScript:
-    """A Node.js script of tests/*/ in one process, asked one JSON line at a time.
+    """A Node.js script of tests/external/*/ in one process, asked one JSON line at a time.
 
     The first line sent sets it up; each later line gets one JSON line back.
     """
@@ -117,7 +129,7 @@ class NodeScript:
         self._send(value)
         assert self._process.stdout is not None
         line = self._process.stdout.readline()
-        assert line, f"tests/{self._name} stopped: see its message above"
+        assert line, f"tests/external/{self._name} stopped: see its message above"
         return json.loads(line)
 
     def close(self) -> None:

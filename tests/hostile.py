@@ -1,6 +1,6 @@
 """Hostile inputs: payloads and JSON texts built to crash, stall or swell a scorer.
 
-Shared by tests/test_hostile.py, which checks what each gives, and
+Shared by tests/properties/test_hostile.py, which checks what each gives, and
 benchmarks/refusals.py, which times each. Every one must give
 ``InvalidResponse`` (or a ``Rejection`` in a stream) with its problem at the
 pointer given here, or be scored when the pointer is ``None``.

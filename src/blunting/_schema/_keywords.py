@@ -6,8 +6,11 @@ schema object being compiled), with jsonschema's own semantics, or raises
 object to jsonschema. :data:`KEYWORDS` names them all, and :data:`ORDER` says
 in which order they are compiled. To compile a new keyword: write its
 function here, add it to :data:`KEYWORDS`, and add cases to
-``tests/schema/`` (a bound, under ``not`` too) and to the schemas that
-``tests/schema/test_compiler.py`` draws.
+``tests/schema/cases/`` (each bound, also under ``not``) and to the schemas
+that ``tests/schema/test_compiler.py`` draws.
+
+At some 450 lines this module is longer than the others on purpose: it is
+one table, and a keyword's function reads best beside the others'.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ validates and scores the same.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -16,32 +15,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import blunting
-from conftest import ROOT
+from conformance_suite import CASE_SCHEMA, FILES, SUITE, cases, load
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-SUITE = ROOT / "conformance"
-CASE_SCHEMA = json.loads((SUITE / "case-file.schema.json").read_text(encoding="utf-8"))
-FILES = sorted(path for path in SUITE.glob("*.json") if path.name != "case-file.schema.json")
-
-
-def cases() -> list[Any]:
-    """Every case of the suite, as ``(questionnaire path, case)``, with its file and description."""
-    params: list[Any] = []
-    for path in FILES:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        questionnaire = (path.parent / document["questionnaire"]).resolve()
-        params.extend(
-            pytest.param(questionnaire, case, id=f"{path.stem}: {case['description']}")
-            for case in document["cases"]
-        )
-    return params
-
-
-@functools.cache
-def load(questionnaire: Path) -> blunting.Questionnaire:
-    return blunting.load(questionnaire)
 
 
 def test_the_suite_has_every_file() -> None:

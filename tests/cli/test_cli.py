@@ -17,24 +17,13 @@ from jsonschema import Draft202012Validator
 
 import blunting
 from blunting import fhir, redcap
-from conftest import ROOT
+from conftest import ROOT, run
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 SCORE_SCHEMA = json.loads((ROOT / "schemas" / "vocabulary" / "1" / "score.json").read_text())
-
-
-def run(*args: str | Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "blunting", *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
 
 
 def mixed_file(tmp_path: Path) -> Path:

@@ -15,9 +15,8 @@ import pytest
 import blunting
 from blunting._schema import _limits
 from blunting._text import _json
-from conftest import ROOT
+from conftest import ROOT, run
 from hostile import BIG, PAYLOADS, TEXTS
-from test_cli import run
 
 if TYPE_CHECKING:
     from pathlib import Path

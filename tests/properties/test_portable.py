@@ -5,7 +5,7 @@ at the edges of JSON Schema's types and formats, get the same verdict from:
 
 - jsonschema (Python), with its format checker on;
 - jsonschema-rs (Rust, from the package registry), with formats validated;
-- Ajv (JavaScript, tests/ajv/), in strict mode, with ajv-formats and the
+- Ajv (JavaScript, tests/external/ajv/), in strict mode, with ajv-formats and the
   vocabulary's annotation keyword declared;
 
 and from blunting itself. The questionnaires get the same verdict from the
@@ -28,15 +28,15 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 import blunting
+from conformance_suite import cases, load
 from conftest import BUILTIN_PATH, MINI_PATH, ROOT, NodeScript, node_for, read_json
 from strategies import mutated
-from test_conformance import cases, load
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-AJV = ROOT / "tests" / "ajv"
+AJV = ROOT / "tests" / "external" / "ajv"
 SCHEMAS = ROOT / "schemas"
 META = read_json(SCHEMAS / "vocabulary" / "1" / "meta.json")
 SCORE = read_json(SCHEMAS / "vocabulary" / "1" / "score.json")
@@ -46,7 +46,7 @@ EXAMPLES = max(300, settings().max_examples)
 
 
 class Ajv(NodeScript):
-    """Ajv in one Node.js process, asked one instance at a time (tests/ajv/verdicts.mjs)."""
+    """Ajv in one Node.js process, asked an instance at a time (tests/external/ajv/verdicts.mjs)."""
 
     def __init__(self, node: str, schemas: list[Any]) -> None:
         super().__init__(node, AJV / "verdicts.mjs", schemas)

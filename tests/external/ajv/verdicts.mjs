@@ -1,4 +1,4 @@
-// Ajv's verdicts, for tests/test_portable.py. The first line on standard
+// Ajv's verdicts, for tests/properties/test_portable.py. The first line on standard
 // input is a JSON array of schemas; each later line a JSON array
 // [schema $id, instance], answered by one line [valid, [pointer, ...]]:
 // Ajv's verdict and the instance path of each of its errors.

@@ -1,6 +1,6 @@
 """A form renderer nobody here wrote shows each questionnaire unchanged.
 
-react-jsonschema-form (run by Node.js, from tests/renderers/) renders the
+react-jsonschema-form (run by Node.js, from tests/external/renderers/) renders the
 questionnaire's schema as is. The form must show every question's text and
 every option's label in order, and the data it starts with must invent no
 answer: a person who skips everything sends nothing to score.
@@ -21,7 +21,7 @@ from conftest import MINI_PATH, ROOT, node_for
 if TYPE_CHECKING:
     from pathlib import Path
 
-RENDERERS = ROOT / "tests" / "renderers"
+RENDERERS = ROOT / "tests" / "external" / "renderers"
 QUESTIONNAIRES = {
     "blunting": ROOT / "schemas" / "blunting" / "1.0.0" / "questionnaire.json",
     "mini": MINI_PATH,

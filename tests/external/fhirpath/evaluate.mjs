@@ -1,5 +1,5 @@
 // The FHIRPath engine's values of a Questionnaire's calculatedExpressions,
-// for tests/test_fhir.py. The first line on standard input is the
+// for tests/interchange/test_fhir.py. The first line on standard input is the
 // Questionnaire; each later line a QuestionnaireResponse to it, answered by
 // one line {linkId: [value with JavaScript numbers, value with precise
 // decimals]}, where a value is the expression's result (an array).

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 
 import blunting
 from blunting import fhir
+from conformance_suite import cases
 from conftest import MINI_PATH, ROOT, NodeScript, node_for, read_json
 from strategies import payloads
-from test_conformance import cases
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 BUILTIN = blunting.questionnaire()
 MINI = blunting.load(MINI_PATH)
 QUESTIONNAIRES = {"blunting": BUILTIN, "mini": MINI}
-FHIRPATH = ROOT / "tests" / "fhirpath"
+FHIRPATH = ROOT / "tests" / "external" / "fhirpath"
 SYSTEM = "https://w3id.org/blunting/fhir/CodeSystem/blunting"
 COMPLETE = read_json(ROOT / "examples" / "complete.json")
 
@@ -525,7 +525,7 @@ def test_a_wrong_code_is_named_at_its_answer(data: st.DataObject) -> None:
 
 
 class FHIRPath(NodeScript):
-    """The fhirpath npm package in one Node.js process (tests/fhirpath/evaluate.mjs)."""
+    """The fhirpath npm package in one Node.js process (tests/external/fhirpath/evaluate.mjs)."""
 
     def __init__(self, node: str, questionnaire: dict[str, Any]) -> None:
         super().__init__(node, FHIRPATH / "evaluate.mjs", questionnaire)
