@@ -70,8 +70,11 @@ def fast_extra(request: pytest.FixtureRequest) -> Iterator[None]:
             _json.orjson_module.cache_clear()
 
 
-def run(*args: str | Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """``python -m blunting ARGS``, in a process of its own, with ``stdin`` as its input."""
+def run(*args: str | Path, stdin: str = "", umask: int = -1) -> subprocess.CompletedProcess[str]:
+    """``python -m blunting ARGS``, in a process of its own, with ``stdin`` as its input.
+
+    ``umask``, when given, is the process's file mode creation mask.
+    """
     return subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "blunting", *map(str, args)],
         input=stdin,
@@ -79,6 +82,7 @@ def run(*args: str | Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
         timeout=120,
+        umask=umask,
     )
 
 

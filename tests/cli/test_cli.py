@@ -7,6 +7,7 @@ import io
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -455,3 +456,20 @@ def test_score_from_redcap_on_standard_input() -> None:
     done = run("score", "--from", "redcap", "-", stdin=REDCAP_EXPORT)
     assert done.returncode == 1
     assert len(done.stdout.splitlines()) == 2
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_files_written_all_at_once_honour_the_umask(tmp_path: Path, umask: int) -> None:
+    """A file replaced all at once gets the mode a plainly created file would."""
+    responses = mixed_file(tmp_path)
+    written = {name: tmp_path / name for name in ("scores.csv", "rejects.txt", "r.html", "d.csv")}
+    commands = [
+        ["score", responses, "--format", "csv", "--output", written["scores.csv"]],
+        ["score", responses, "--rejects", written["rejects.txt"]],
+        ["report", responses, "--output", written["r.html"]],
+        ["export", "redcap", "--output", written["d.csv"]],
+    ]
+    for command in commands:
+        assert run(*command, umask=umask).returncode in (0, 1)
+    for path in written.values():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path.name
