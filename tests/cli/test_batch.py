@@ -144,14 +144,14 @@ def test_what_is_remembered_is_bounded_and_forgotten_safely(
         assert _questionnaire.score_text(BUILTIN, payload) == score.to_json()
         assert _csv(payload) == _csv_oracle(score)
     assert len(_writer._SERIALIZED) <= 2  # noqa: SLF001
-    assert len(_outputs._RESULT_CELLS) <= 2  # noqa: SLF001
+    assert len(_outputs._RESULT_FIELDS) <= 2  # noqa: SLF001
     assert len(BUILTIN._scorer._context_parts) <= 2  # noqa: SLF001
     assert len(_formats._DATES) <= 2  # noqa: SLF001
 
 
 def _csv(payload: object) -> str:
     """The CSV row that ``blunting score --format csv`` writes for ``payload``."""
-    return _outputs.csv_rows([_outputs.csv_row(payload)]).decode()
+    return _outputs.csv_row(payload)
 
 
 def _csv_oracle(score: blunting.Score) -> str:

@@ -463,7 +463,7 @@ def test_files_written_all_at_once_honour_the_umask(tmp_path: Path, umask: int) 
     """A file replaced all at once gets the mode a plainly created file would."""
     responses = mixed_file(tmp_path)
     written = {name: tmp_path / name for name in ("scores.csv", "rejects.txt", "r.html", "d.csv")}
-    commands = [
+    commands: list[list[str | Path]] = [
         ["score", responses, "--format", "csv", "--output", written["scores.csv"]],
         ["score", responses, "--rejects", written["rejects.txt"]],
         ["report", responses, "--output", written["r.html"]],

@@ -21,7 +21,7 @@ import attrs
 from blunting import _questionnaire
 from blunting._api import results, score, validate
 from blunting._cli._inputs import Block, Source, texts_of
-from blunting._cli._outputs import csv_row, csv_rows, json_lines
+from blunting._cli._outputs import csv_lines, csv_row, json_lines
 from blunting._errors import InvalidResponse, Rejection
 from blunting._text import describe
 
@@ -84,7 +84,7 @@ TASKS = {
         lambda payload: _questionnaire.score_text(_questionnaire.dispatch(payload), payload),
         json_lines,
     ),
-    "csv": Task(csv_row, csv_rows),
+    "csv": Task(csv_row, csv_lines),
     "validate": Task(validate, _nothing),
     "report": Task(score, _nothing, keep=True),
 }

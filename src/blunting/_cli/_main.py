@@ -66,7 +66,7 @@ def _score(arguments: argparse.Namespace) -> int:
         write: Callable[[bytes], object] = out.write
         array = None
         if arguments.format == "csv":
-            out.write(_outputs.csv_rows([_outputs.csv_header()]))
+            out.write(_outputs.csv_header().encode())
         elif arguments.format == "json":
             array = _outputs.JSONArray(out)
             write = array.write

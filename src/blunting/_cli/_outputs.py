@@ -7,13 +7,11 @@ one a line (``jsonl``), in one array (``json``), or as a CSV row (``csv``).
 from __future__ import annotations
 
 import contextlib
-import csv
 import functools
-import io
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from blunting import _questionnaire
 from blunting._text import Memo
@@ -45,38 +43,46 @@ def csv_domains() -> tuple[str, ...]:
     return tuple(found)
 
 
-def csv_header() -> list[str]:
-    """The CSV output's columns: documented in the README, and stable."""
+def csv_header() -> str:
+    """The CSV output's header row: its columns are documented in the README, and stable."""
     columns = ["respondent", "completed", "questionnaire", "version"]
     for part in (*csv_domains(), "total"):
         columns += (f"{part}_{column}" for column in _RESULT_COLUMNS)
     columns.append("impact")
-    return columns
+    return ",".join(columns) + "\r\n"
 
 
-def _cell(value: object) -> str | None:
-    """A result's value as CSV shows it: ``None`` empty, booleans in lower case."""
+def _field(value: str | None) -> str:
+    """A CSV field: empty for null; quoted (RFC 4180) when it holds a comma, quote or newline.
+
+    As the csv module writes it (``tests/cli/test_batch.py`` holds the two
+    alike); written here because a row's other cells are joined once, below.
+    """
     if value is None:
-        return None
-    if type(value) is bool:
-        return "true" if value else "false"
-    return str(value)
+        return ""
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
 
 
-def _result_cells(result: DomainScore | None) -> tuple[str | None, ...]:
-    """A domain's or the total's six cells; empty for a domain the questionnaire lacks."""
+def _result_fields(result: DomainScore | None) -> str:
+    """A domain's or the total's six CSV fields, joined: numbers, words, or empty."""
     if result is None:
-        return (None,) * len(_RESULT_COLUMNS)
-    return tuple(_cell(getattr(result, column)) for column in _RESULT_COLUMNS)
+        return "," * (len(_RESULT_COLUMNS) - 1)
+    values = (getattr(result, column) for column in _RESULT_COLUMNS)
+    return ",".join(
+        "" if v is None else ("true" if v else "false") if type(v) is bool else str(v)
+        for v in values
+    )
 
 
-#: The results' cells of a row, by questionnaire and results text: results
+#: The results' fields of a row, by questionnaire and results text: results
 #: repeat, so each is written once.
-_RESULT_CELLS: Memo[tuple[str, str, str], tuple[str | None, ...]] = Memo()
+_RESULT_FIELDS: Memo[tuple[str, str, str], str] = Memo()
 
 
-def csv_row(payload: object) -> list[Any]:
-    """The CSV cells of a payload's score (see :func:`csv_header`).
+def csv_row(payload: object) -> str:
+    """The CSV row of a payload's score (see :func:`csv_header`), ending in CRLF.
 
     Made without making the :class:`Score`: from the remembered results of
     the payload's answers, which are the score's.
@@ -84,24 +90,27 @@ def csv_row(payload: object) -> list[Any]:
     q = _questionnaire.dispatch(payload)
     valid, results, impact = _questionnaire.results(q, payload)
     remembered = (q.id, q.version, results.text)
-    cells = _RESULT_CELLS.get(remembered)
-    if cells is None:
-        cells = _RESULT_CELLS.remember(
+    fields = _RESULT_FIELDS.get(remembered)
+    if fields is None:
+        fields = _RESULT_FIELDS.remember(
             remembered,
-            tuple(
-                cell
-                for part in (*(results.domains.get(d) for d in csv_domains()), results.total)
-                for cell in _result_cells(part)
+            ",".join(
+                [
+                    *(_result_fields(results.domains.get(d)) for d in csv_domains()),
+                    _result_fields(results.total),
+                ]
             ),
         )
-    return [valid.get("respondent"), valid.get("completed"), q.id, q.version, *cells, impact]
+    return (
+        f"{_field(valid.get('respondent'))},{_field(valid.get('completed'))},"
+        f"{_field(q.id)},{_field(q.version)},{fields},"
+        f"{'' if impact is None else impact}\r\n"
+    )
 
 
-def csv_rows(rows: list[list[Any]]) -> bytes:
-    """CSV text (RFC 4180: CRLF line ends, quoted only where needed) of ``rows``."""
-    text = io.StringIO()
-    csv.writer(text, lineterminator="\r\n").writerows(rows)
-    return text.getvalue().encode()
+def csv_lines(rows: list[str]) -> bytes:
+    """CSV rows, each ending in CRLF, as UTF-8."""
+    return "".join(rows).encode()
 
 
 class JSONArray:

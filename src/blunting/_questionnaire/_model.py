@@ -210,15 +210,26 @@ def checked(q: Questionnaire, payload: object) -> Mapping[str, Any]:
     """
     checker = q._checker  # noqa: SLF001 - this module's own class
     if checker.verdict(payload) is not True:
-        found = checker.explain(payload)
-        if found:
-            raise InvalidResponse(found)
+        _explained(checker, payload)
     return payload  # type: ignore[return-value]  # valid: an object
+
+
+def _explained(checker: Checker, payload: object) -> None:
+    """Raise :class:`InvalidResponse` for a payload the verdict did not pass, unless it is valid.
+
+    Asked after the verdict, which it does not ask again.
+    """
+    found = checker.explain(payload)
+    if found:
+        raise InvalidResponse(found)
 
 
 def score_text(q: Questionnaire, payload: object) -> str:
     """``q.score(payload).to_json()``, made without making the :class:`Score`."""
-    return q._scorer.score_text(checked(q, payload))  # noqa: SLF001 - this module's own class
+    checker = q._checker  # noqa: SLF001 - this module's own class
+    if checker.verdict(payload) is not True:
+        _explained(checker, payload)
+    return q._scorer.score_text(payload)  # type: ignore[arg-type]  # noqa: SLF001 - valid: an object
 
 
 def results(q: Questionnaire, payload: object) -> tuple[Mapping[str, Any], Results, int | None]:
