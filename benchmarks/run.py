@@ -7,7 +7,8 @@ Every figure is a ratio to a baseline timed in the same run, round by round
 (the median of the rounds' ratios), because shared machines are noisy:
 
 - per payload: ``Questionnaire.score(payload)`` and others against
-  ``json.loads`` of the payload's JSON text (``json.dumps(payload)``);
+  ``json.loads`` of the payload's JSON text (``json.dumps(payload)``); and
+  payloads that fail, refused with every problem;
 - batch: ``blunting score FILE.jsonl > out.jsonl`` against reading the file and
   ``json.loads``-ing every line, each in a fresh process; with the peak memory
   of the command and its workers. When the "fast" extra (orjson) is installed, the
@@ -119,6 +120,37 @@ def per_payload(rounds: int) -> list[tuple[str, str, float, float]]:
         candidates.update(_others(q.schema, value))
         for name, (seconds, ratio) in side_by_side(
             candidates, "json.loads(text)", rounds, 2_000
+        ).items():
+            rows.append((label, name, seconds, ratio))
+    return rows
+
+
+def _refuse(q: blunting.Questionnaire, value: object) -> None:
+    try:
+        q.score(value)
+    except blunting.InvalidResponse:
+        return
+    raise AssertionError("a payload that should be refused was scored")
+
+
+def refused(rounds: int) -> list[tuple[str, str, float, float]]:
+    """Payloads that fail: checked once, explained by jsonschema, refused with every problem."""
+    q = blunting.questionnaire()
+    example = json.loads((ROOT / "examples" / "complete.json").read_text())
+    payloads = {
+        "an answer out of range": {**example, "answers": {**example["answers"], "crying_1": 9}},
+        "an unknown item": {**example, "answers": {**example["answers"], "cyring_2": 1}},
+        "a number as text": {**example, "answers": {**example["answers"], "crying_1": "3"}},
+    }
+    rows = []
+    for label, value in payloads.items():
+        candidates: dict[str, Callable[[], object]] = {
+            "json.loads(text)": functools.partial(json.loads, json.dumps(value)),
+            "Questionnaire.score(payload) refuses": functools.partial(_refuse, q, value),
+            "Questionnaire.problems(payload)": functools.partial(q.problems, value),
+        }
+        for name, (seconds, ratio) in side_by_side(
+            candidates, "json.loads(text)", rounds, 50
         ).items():
             rows.append((label, name, seconds, ratio))
     return rows
@@ -313,6 +345,10 @@ def main() -> None:
     print("| payload | what | time | x json.loads |\n|---|---|---|---|")
     for label, name, seconds, ratio in per_payload(15 if arguments.quick else 41):
         print(f"| {label} | {name} | {seconds * 1e6:.1f} us | {ratio:.2f} |")
+    print("\nRefused payloads (median of rounds; ratio to json.loads of the payload's text):\n")
+    print("| payload | what | time | x json.loads |\n|---|---|---|---|")
+    for label, name, seconds, ratio in refused(15 if arguments.quick else 41):
+        print(f"| {label} | {name} | {seconds * 1e6:.0f} us | {ratio:.1f} |")
     print(
         f"\nBatch, {lines:,} lines of JSONL (scores out as JSONL, or CSV where it says; "
         "ratio to reading + json.loads):\n"

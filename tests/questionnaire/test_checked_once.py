@@ -22,6 +22,7 @@ from redcap_export import export, record
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
 BUILTIN = blunting.questionnaire()
 EXAMPLE = json.loads((ROOT / "examples" / "complete.json").read_text())
@@ -126,3 +127,17 @@ def test_a_loaded_questionnaire_asks_its_own_verdict_once(monkeypatch: pytest.Mo
         _quietly(lambda payload=payload: mini.score(payload))  # type: ignore[misc]
         assert asked == [payload]
         asked.clear()
+
+
+@pytest.mark.parametrize("task", ["jsonl", "csv"])
+def test_the_command_line_checks_each_row_of_a_redcap_export_once(
+    verdicts: list[object], task: str, tmp_path: Path
+) -> None:
+    from blunting._cli._inputs import Source  # noqa: PLC0415
+
+    rows = [record(BUILTIN, EXAMPLE), {**record(BUILTIN, EXAMPLE), "crying_1": "9"}]
+    path = tmp_path / "export.csv"
+    path.write_text(export(BUILTIN, rows), encoding="utf-8")
+    (done,) = _batch.redcap_handled(task, Source(str(path)))
+    assert (done.accepted, done.rejected) == (1, 1)
+    assert len(verdicts) == 2  # once a row, by the reader; not again to score it

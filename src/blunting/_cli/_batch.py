@@ -66,6 +66,9 @@ class Task:
     make: Callable[[Any], Any]
     #: The output text of a block's results.
     write: Callable[[list[Any]], bytes]
+    #: ``payload -> result`` for a payload that a reader has checked already
+    #: (a row of a REDCap export): it is not checked again.
+    make_valid: Callable[[Any], Any] | None = None
     #: Whether the results are kept, with their places, rather than written.
     keep: bool = False
 
@@ -74,17 +77,15 @@ def _nothing(_made: list[Any]) -> bytes:
     return b""
 
 
+def _score_text(payload: object, *, valid: bool = False) -> str:
+    return _questionnaire.score_text(_questionnaire.dispatch(payload), payload, valid=valid)
+
+
 #: Every task, by name: an output format of ``score``, or another command.
 TASKS = {
-    "jsonl": Task(
-        lambda payload: _questionnaire.score_text(_questionnaire.dispatch(payload), payload),
-        json_lines,
-    ),
-    "json": Task(
-        lambda payload: _questionnaire.score_text(_questionnaire.dispatch(payload), payload),
-        json_lines,
-    ),
-    "csv": Task(csv_row, csv_lines),
+    "jsonl": Task(_score_text, json_lines, functools.partial(_score_text, valid=True)),
+    "json": Task(_score_text, json_lines, functools.partial(_score_text, valid=True)),
+    "csv": Task(csv_row, csv_lines, functools.partial(csv_row, valid=True)),
     "validate": Task(validate, _nothing),
     "report": Task(score, _nothing, keep=True),
 }
@@ -147,7 +148,10 @@ def redcap_handled(task: str, source: Source) -> Iterator[Done]:
     """
     from blunting._interchange import from_redcap_export  # noqa: PLC0415
 
-    work = TASKS[task]
+    make = TASKS[task].make_valid
+    if make is None:
+        raise UsageError(f"a REDCap export cannot be read to {task}")
+    write = TASKS[task].write
     with source.text() as (file, read):
         try:
             rows = from_redcap_export(file)
@@ -166,12 +170,12 @@ def redcap_handled(task: str, source: Source) -> Iterator[Done]:
                     for problem in result.problems
                 )
             else:
-                made.append(work.make(result))
+                made.append(make(result))  # checked by the reader: valid
             if len(made) + rejected >= _REDCAP_ROWS:
-                yield Done(work.write(made), problems, len(made), rejected, read() - done)
+                yield Done(write(made), problems, len(made), rejected, read() - done)
                 done = read()
                 made, problems, rejected = [], [], 0
-        yield Done(work.write(made), problems, len(made), rejected, read() - done)
+        yield Done(write(made), problems, len(made), rejected, read() - done)
 
 
 def sources(arguments: Iterable[str]) -> list[Source]:

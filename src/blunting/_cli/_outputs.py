@@ -81,14 +81,15 @@ def _result_fields(result: DomainScore | None) -> str:
 _RESULT_FIELDS: Memo[tuple[str, str, str], str] = Memo()
 
 
-def csv_row(payload: object) -> str:
+def csv_row(payload: object, *, valid: bool = False) -> str:
     """The CSV row of a payload's score (see :func:`csv_header`), ending in CRLF.
 
     Made without making the :class:`Score`: from the remembered results of
-    the payload's answers, which are the score's.
+    the payload's answers, which are the score's. ``valid``: the payload was
+    checked already, and is not checked again.
     """
     q = _questionnaire.dispatch(payload)
-    valid, results, impact = _questionnaire.results(q, payload)
+    checked, results, impact = _questionnaire.results(q, payload, valid=valid)
     remembered = (q.id, q.version, results.text)
     fields = _RESULT_FIELDS.get(remembered)
     if fields is None:
@@ -102,7 +103,7 @@ def csv_row(payload: object) -> str:
             ),
         )
     return (
-        f"{_field(valid.get('respondent'))},{_field(valid.get('completed'))},"
+        f"{_field(checked.get('respondent'))},{_field(checked.get('completed'))},"
         f"{_field(q.id)},{_field(q.version)},{fields},"
         f"{'' if impact is None else impact}\r\n"
     )

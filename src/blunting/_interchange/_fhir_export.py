@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from blunting._errors import InvalidResponse, Problem
+from blunting._errors import InvalidResponse, Problems
 from blunting._interchange._fhir_expressions import Expressions
 from blunting._interchange._fhir_layout import (
     CALCULATED,
@@ -254,9 +254,7 @@ def to_questionnaire_response(
     """
     q = questionnaire if questionnaire is not None else dispatch(payload)
     score = q.score(payload)
-    found = _not_fhir(payload)  # type: ignore[arg-type]  # valid: an object
-    if found:
-        raise InvalidResponse(found)
+    _not_fhir(payload).raise_as(InvalidResponse)  # type: ignore[arg-type]  # valid: an object
     return _response(q, payload, score)  # type: ignore[arg-type]
 
 
@@ -282,29 +280,25 @@ def _is_fhir_string(value: object) -> bool:
     )
 
 
-def _not_fhir(payload: Mapping[str, Any]) -> list[Problem]:
+def _not_fhir(payload: Mapping[str, Any]) -> Problems:
     """Problems of a valid payload that FHIR cannot carry unchanged."""
-    found = []
+    found = Problems()
     if "respondent" in payload and not _is_fhir_string(payload["respondent"]):
-        found.append(
-            Problem(
-                "/respondent",
-                f"{describe(payload['respondent'])} is not a FHIR string (no whitespace or "
-                "control character but space, tab, line feed and carriage return)",
-                "fhir",
-            )
+        found.add(
+            "/respondent",
+            f"{describe(payload['respondent'])} is not a FHIR string (no whitespace or "
+            "control character but space, tab, line feed and carriage return)",
+            "fhir",
         )
     completed = payload.get("completed")
     if "completed" in payload and not (
         isinstance(completed, str) and _FHIR_DATE_TIME.fullmatch(completed)
     ):
-        found.append(
-            Problem(
-                "/completed",
-                f"{describe(completed)} is not a FHIR dateTime (T and Z in capitals, "
-                "an offset from -14:00 to +14:00)",
-                "fhir",
-            )
+        found.add(
+            "/completed",
+            f"{describe(completed)} is not a FHIR dateTime (T and Z in capitals, "
+            "an offset from -14:00 to +14:00)",
+            "fhir",
         )
     return found
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from blunting._errors import InvalidResponse, Problem, Rejection
+from blunting._errors import InvalidResponse, Problem, Problems, Rejection
 from blunting._interchange._redcap_layout import CHECKBOX, form_name
 from blunting._questionnaire import builtins, codes
 from blunting._text import describe
@@ -87,7 +87,7 @@ def _columns(header: list[str], given: Questionnaire | None) -> _Columns:
     return _Columns(q, 0, single, several, respondent, {item.id: codes(item) for item in q.items})
 
 
-def _checked(columns: _Columns, item: Item, row: list[str], found: list[Problem]) -> Any:
+def _checked(columns: _Columns, item: Item, row: list[str], found: Problems) -> Any:
     """The options checked of a checkbox field, in option order; ``None`` for none."""
     chosen = []
     for code, position in columns.several[item.id]:
@@ -96,11 +96,11 @@ def _checked(columns: _Columns, item: Item, row: list[str], found: list[Problem]
             chosen.append(code)
         elif cell not in ("0", ""):
             column = f"{item.id}{CHECKBOX}{code}"
-            found.append(Problem(column, f"{describe(cell)} is not 0 or 1", "choice"))
+            found.add(column, f"{describe(cell)} is not 0 or 1", "choice")
     return chosen or None
 
 
-def _chosen(columns: _Columns, item: Item, row: list[str], found: list[Problem]) -> Any:
+def _chosen(columns: _Columns, item: Item, row: list[str], found: Problems) -> Any:
     """The option chosen in a radio field; ``None`` for a blank cell."""
     cell = row[columns.single[item.id]]
     if cell == "":
@@ -108,13 +108,13 @@ def _chosen(columns: _Columns, item: Item, row: list[str], found: list[Problem])
     values = columns.codes[item.id]
     if cell not in values:
         message = f"{describe(cell)} is not a choice of {item.id} ({', '.join(values)})"
-        found.append(Problem(item.id, message, "choice"))
+        found.add(item.id, message, "choice")
     return values.get(cell)
 
 
-def _read_row(columns: _Columns, row: list[str]) -> tuple[dict[str, Any], list[Problem]]:
+def _read_row(columns: _Columns, row: list[str]) -> tuple[dict[str, Any], Problems]:
     q = columns.q
-    found: list[Problem] = []
+    found = Problems()
     given: dict[str, Any] = {}
     for item in q.items:
         read = _checked if item.multiple else _chosen
@@ -203,9 +203,9 @@ def _result(
         return Rejection(index, (problem,), line, record)
     payload, found = _read_row(columns, row)
     if not _is_text(row[columns.record]):  # read with errors="surrogateescape"
-        found.append(Problem(header[columns.record], "the record id is not UTF-8 text", "utf-8"))
-    named = {problem.path for problem in found}
-    found += (
+        found.add(header[columns.record], "the record id is not UTF-8 text", "utf-8")
+    named = {problem.path for problem in found.found}
+    found.extend(
         problem
         for problem in (
             Problem(_column(p.path, header), p.message, p.keyword)
@@ -213,4 +213,4 @@ def _result(
         )
         if problem.path not in named
     )
-    return Rejection(index, tuple(found), line, record) if found else payload
+    return Rejection(index, tuple(found.found), line, record) if found else payload

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -11,8 +12,6 @@ from blunting._errors import InvalidResponse, Problem
 from blunting._text import describe, pointer
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from blunting._schema import Checker
     from blunting._scoring import Results, Score, Scorer
 
@@ -172,11 +171,16 @@ class Questionnaire:
         ``answers`` and ``context`` hold the answers given to their items, in
         the questionnaire's order (``context`` only when one is given);
         ``respondent`` and ``completed`` only when given. The payload is not
-        checked: pass it to :meth:`problems`. A key of ``answers`` that is no
-        item id raises :class:`InvalidResponse`, naming each such key.
+        checked: pass it to :meth:`problems`. ``answers`` that is not a mapping,
+        or a key of it that is no item id, raises :class:`InvalidResponse`,
+        naming each such key.
 
         .. versionadded:: 0.1.0
         """
+        if not isinstance(answers, Mapping):
+            raise InvalidResponse(
+                [Problem("/answers", f"{describe(answers)} is not of type 'object'", "type")]
+            )
         known = {item.id for item in self.items}
         unknown = [
             Problem(
@@ -224,16 +228,31 @@ def _explained(checker: Checker, payload: object) -> None:
         raise InvalidResponse(found)
 
 
-def score_text(q: Questionnaire, payload: object) -> str:
-    """``q.score(payload).to_json()``, made without making the :class:`Score`."""
-    checker = q._checker  # noqa: SLF001 - this module's own class
-    if checker.verdict(payload) is not True:
-        _explained(checker, payload)
+def score_text(q: Questionnaire, payload: object, *, valid: bool = False) -> str:
+    """``q.score(payload).to_json()``, made without making the :class:`Score`.
+
+    ``valid`` says that the payload was checked already (by a reader that
+    returns only valid payloads, such as ``from_redcap_export``): it is not
+    checked again.
+    """
+    if not valid:
+        checker = q._checker  # noqa: SLF001 - this module's own class
+        if checker.verdict(payload) is not True:
+            _explained(checker, payload)
     return q._scorer.score_text(payload)  # type: ignore[arg-type]  # noqa: SLF001 - valid: an object
 
 
-def results(q: Questionnaire, payload: object) -> tuple[Mapping[str, Any], Results, int | None]:
-    """A valid payload, its results and its impact answer, made without making a :class:`Score`."""
-    valid = checked(q, payload)
+def results(
+    q: Questionnaire, payload: object, *, valid: bool = False
+) -> tuple[Mapping[str, Any], Results, int | None]:
+    """A valid payload, its results and its impact answer, made without making a :class:`Score`.
+
+    ``valid``: as for :func:`score_text`.
+    """
+    checked_payload: Mapping[str, Any] = payload if valid else checked(q, payload)  # type: ignore[assignment]
     scorer = q._scorer  # noqa: SLF001 - this module's own class
-    return valid, scorer.results(valid["answers"]), scorer.impact(valid.get("context"))
+    return (
+        checked_payload,
+        scorer.results(checked_payload["answers"]),
+        scorer.impact(checked_payload.get("context")),
+    )

@@ -5,25 +5,14 @@ payloads that the schema layer has already accepted.
 """
 
 from blunting._scoring._results import DomainScore, Score
-from blunting._scoring._rules import (
-    INSUFFICIENT_ANSWERS,
-    SCORED,
-    UNSCORABLE_DOMAINS,
-    DomainKey,
-    ScoringKey,
-    round2,
-)
+from blunting._scoring._rules import DomainKey, ScoringKey
 from blunting._scoring._scorer import Results, Scorer
 
 __all__ = [
-    "INSUFFICIENT_ANSWERS",
-    "SCORED",
-    "UNSCORABLE_DOMAINS",
     "DomainKey",
     "DomainScore",
     "Results",
     "Score",
     "Scorer",
     "ScoringKey",
-    "round2",
 ]

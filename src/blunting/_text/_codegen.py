@@ -2,13 +2,15 @@
 
 The source is registered with :mod:`linecache` under a file name of its own
 (as attrs does for the methods it writes), so that a traceback, ``pdb`` and
-``inspect.getsource`` show the generated lines.
+``inspect.getsource`` show the generated lines, for as long as the function
+lives.
 """
 
 from __future__ import annotations
 
 import itertools
 import linecache
+import weakref
 from typing import Any
 
 #: Numbers the generated files, so that no two share a name.
@@ -28,4 +30,7 @@ def define(source: str, namespace: dict[str, Any], name: str) -> Any:
     # (size, modification time, lines, name); a time of None: never checked against a file
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     exec(code, namespace)  # noqa: S102 - see the docstring
-    return namespace[name]
+    function = namespace[name]
+    # the source is kept while the function lives, and no longer
+    weakref.finalize(function, linecache.cache.pop, filename, None)
+    return function
