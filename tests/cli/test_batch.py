@@ -52,17 +52,23 @@ def test_the_command_line_scores_long_files_in_parallel_alike(
     path.write_text("".join(line + "\n" for line in _lines(101)))
     monkeypatch.setattr(_inputs, "BLOCK", 1000)
     monkeypatch.setattr(_batch, "_PARALLEL_FROM", 3)
+    written: dict[str, str] = {}
     for command in (["score", "--format", "csv"], ["score", "--format", "json"], ["validate"]):
         outputs = []
         for jobs in ("1", "2"):
             assert _main.main([*command, "--jobs", jobs, str(path)]) == _main.REJECTED
             outputs.append(capsys.readouterr())
         assert outputs[0] == outputs[1]
+        written[command[-1]] = outputs[0].out
     outputs = []
     for jobs in ("1", "2"):
         assert _main.main(["score", "--jobs", jobs, str(path)]) == _main.REJECTED
         outputs.append(capsys.readouterr())
     assert outputs[0] == outputs[1]
+    # one array of many blocks: the JSON scores are the JSON lines' scores
+    lines = [json.loads(line) for line in outputs[0].out.splitlines()]
+    assert json.loads(written["json"]) == lines
+    assert len(list(csv.reader(io.StringIO(written["csv"], newline="")))) == 1 + len(lines)
     assert len(outputs[0].out.splitlines()) == 34  # every third line is scored
     assert outputs[0].err.splitlines()[-1] == "blunting: 34 scored, 67 rejected (problems above)"
     assert outputs[0].err.splitlines()[0].startswith(f"{path}:2: /answers/crying_1:")
@@ -177,7 +183,9 @@ def _csv_oracle(score: blunting.Score) -> str:
     return text.getvalue()
 
 
-@given(payload=payloads(BUILTIN), respondent=st.sampled_from(["a,b", 'say "hi"', "x\ny", "é"]))
+@given(
+    payload=payloads(BUILTIN), respondent=st.sampled_from(["a,b", 'say "hi"', "x\ny", "x\ry", "é"])
+)
 def test_a_csv_row_is_the_csv_modules_row_of_the_score(
     payload: dict[str, Any], respondent: str
 ) -> None:

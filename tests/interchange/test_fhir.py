@@ -595,3 +595,36 @@ def test_the_engine_gives_the_conformance_scores(
         for statistic in ("raw", "mean", "scaled"):
             value = result[statistic]
             assert values[f"{link}:{statistic}"] == [[] if value is None else [value]] * 2
+
+
+def test_a_schema_problem_of_one_of_several_answers_is_placed_at_that_answer() -> None:
+    """Each element of a several-answer question maps back to its own ``answer[i]``."""
+    document = read_json(MINI_PATH)
+    document["properties"]["context"]["properties"]["tags"] = {
+        "title": "Tags",
+        "type": ["array", "null"],
+        "default": None,
+        "items": {
+            "oneOf": [{"const": "ab", "title": "Short"}, {"const": "abcd", "title": "Long"}],
+            "maxLength": 3,  # so the option "abcd" is never a valid answer
+        },
+    }
+    q = blunting.load(document)
+    payload = {
+        "questionnaire": "mini",
+        "version": "0.1.0",
+        "answers": {},
+        "context": {"tags": ["ab"]},
+    }
+    resource = fhir.to_questionnaire_response(payload, questionnaire=q)
+    (group,) = [
+        i for i, item in enumerate(resource["item"]) if item["linkId"] == "context:questions"
+    ]
+    answers = resource["item"][group]["item"][0]["answer"]
+    answers.append(copy.deepcopy(answers[0]))
+    answers[1]["valueCoding"]["code"] = "abcd"
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        fhir.from_questionnaire_response(resource, questionnaire=q)
+    assert [(p.path, p.keyword) for p in raised.value.problems] == [
+        (f"QuestionnaireResponse.item[{group}].item[0].answer[1]", "maxLength")
+    ]
