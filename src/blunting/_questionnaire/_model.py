@@ -157,7 +157,10 @@ class Questionnaire:
 
     def score(self, payload: object) -> Score:
         """Validate ``payload``, then score it (see docs/scoring.md)."""
-        return self._scorer.score(checked(self, payload))
+        checker = self._checker
+        if checker.verdict(payload) is not True:  # once: see checked()
+            _explained(checker, payload)
+        return self._scorer.score(payload)  # type: ignore[arg-type]  # valid: an object
 
     def payload(
         self,

@@ -107,15 +107,18 @@ class Scorer:
         "_items",
         "_lcm",
         "_partial",
+        "_questionnaire",
         "_remembered",
         "_shifts",
         "_total_parts",
+        "_version",
         "key",
     )
 
     def __init__(self, key: ScoringKey) -> None:
         #: The rules' key.
         self.key = key
+        self._questionnaire, self._version = key.questionnaire, key.version
         split: _Split = tuple(
             (
                 tuple(item for item, reverse in domain.items if not reverse),
@@ -197,8 +200,8 @@ class Scorer:
                     copy[key] = tuple(value) if type(value) is list else freeze(value)
             context = MappingProxyType(copy)
         score: Score = new_score(
-            self.key.questionnaire,
-            self.key.version,
+            self._questionnaire,
+            self._version,
             results.domains,
             results.total,
             impact,
