@@ -70,6 +70,21 @@ def fast_extra(request: pytest.FixtureRequest) -> Iterator[None]:
             _json.orjson_module.cache_clear()
 
 
+def mixed_lines(count: int) -> Iterator[str]:
+    """``count`` JSON lines, made as they are read: good, invalid and not JSON, in turn.
+
+    Each good line has a respondent id of its own.
+    """
+    example = read_json(ROOT / "examples" / "complete.json")
+    texts = [json.dumps(example), json.dumps({**example, "answers": {"crying_1": 9}}), "{oops"]
+    for index in range(count):
+        yield (
+            json.dumps({**example, "respondent": f"r-{index}"})
+            if index % 3 == 0
+            else texts[index % 3]
+        )
+
+
 def run(*args: str | Path, stdin: str = "", umask: int = -1) -> subprocess.CompletedProcess[str]:
     """``python -m blunting ARGS``, in a process of its own, with ``stdin`` as its input.
 

@@ -16,7 +16,11 @@ if TYPE_CHECKING:
     from blunting._scoring import Score
 
 
-def questionnaire(version: str | None = None, *, id: str = "blunting") -> Questionnaire:  # noqa: A002 - the questionnaire's id
+def questionnaire(
+    version: str | None = None,
+    *,
+    id: str = _questionnaire.DEFAULT_QUESTIONNAIRE,  # noqa: A002 - the questionnaire's id
+) -> Questionnaire:
     """A built-in questionnaire; its latest version when ``version`` is ``None``.
 
     Raises :class:`UnknownQuestionnaire` for an id or version not built in.

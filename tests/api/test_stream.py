@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import tracemalloc
 from typing import TYPE_CHECKING
@@ -12,11 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import blunting
-from conftest import MINI_PATH, ROOT
+from conftest import MINI_PATH, ROOT, mixed_lines
 from strategies import payloads
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
 
@@ -115,20 +113,11 @@ def test_an_open_jsonl_file_works_in_text_and_binary_mode(tmp_path: Path) -> Non
         list(blunting.score_stream(lines))
 
 
-def _lines(count: int) -> Iterator[str]:
-    """``count`` JSON lines, good and bad, made as they are read."""
-    texts = [json.dumps(EXAMPLE), json.dumps(INVALID), "{oops"]
-    for index in range(count):
-        payload = copy.deepcopy(EXAMPLE)
-        payload["respondent"] = f"r-{index}"
-        yield json.dumps(payload) if index % 3 == 0 else texts[index % 3]
-
-
 def _peak(count: int) -> int:
     tracemalloc.start()
     try:
         results = 0
-        for _ in blunting.score_stream(_lines(count)):
+        for _ in blunting.score_stream(mixed_lines(count)):
             results += 1
         assert results == count
         return tracemalloc.get_traced_memory()[1]

@@ -16,26 +16,16 @@ import blunting
 from blunting import _questionnaire
 from blunting._cli import _batch, _inputs, _main, _outputs
 from blunting._text import _memo
-from conftest import ROOT
+from conftest import ROOT, mixed_lines
 from strategies import payloads
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
 
 BUILTIN = blunting.questionnaire()
 EXAMPLE = json.loads((ROOT / "examples" / "complete.json").read_text())
 INVALID = {**EXAMPLE, "answers": {"crying_1": 9}}
-
-
-def _lines(count: int) -> Iterator[str]:
-    """``count`` JSON lines, good and bad, made as they are read."""
-    texts = [json.dumps(EXAMPLE), json.dumps(INVALID), "{oops"]
-    for index in range(count):
-        payload = copy.deepcopy(EXAMPLE)
-        payload["respondent"] = f"r-{index}"
-        yield json.dumps(payload) if index % 3 == 0 else texts[index % 3]
 
 
 def _serialized(score: blunting.Score) -> str:
@@ -49,7 +39,7 @@ def test_the_command_line_scores_long_files_in_parallel_alike(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "many.jsonl"
-    path.write_text("".join(line + "\n" for line in _lines(101)))
+    path.write_text("".join(line + "\n" for line in mixed_lines(101)))
     monkeypatch.setattr(_inputs, "BLOCK", 1000)
     monkeypatch.setattr(_batch, "_PARALLEL_FROM", 3)
     written: dict[str, str] = {}

@@ -211,16 +211,22 @@ def schemas(*, decidable: bool = False) -> st.SearchStrategy[Any]:
     return st.recursive(leaf, nested, max_leaves=6)
 
 
+def _document(schema: Any, definition: Any) -> dict[str, Any]:
+    """A drawn schema (an object or a boolean) as a document, ``definition`` at ``#/$defs/d``."""
+    document: dict[str, Any] = {"$defs": {"d": definition}}
+    if isinstance(schema, dict):
+        document.update(schema)
+    elif schema is False:
+        document["not"] = {}
+    return document
+
+
 @settings(max_examples=EXAMPLES)
 @given(schema=schemas(), definition=schemas(), instances=st.lists(json_values(), max_size=4))
 def test_any_schema_compiles_to_jsonschemas_verdict(
     schema: Any, definition: Any, instances: list[Any]
 ) -> None:
-    document = {"$defs": {"d": definition}}
-    if isinstance(schema, dict):
-        document.update(schema)
-    elif schema is False:
-        document["not"] = {}
+    document = _document(schema, definition)
     checker = compiled(document)
     validator = authority(document)
     for instance in instances:
@@ -250,11 +256,7 @@ def test_a_schema_the_compiler_claims_is_always_decided(
     to jsonschema), this fails: the verdict is compiled strictly here, so an
     exception raises, and "undecided" is an error.
     """
-    document: dict[str, Any] = {"$defs": {"d": definition}}
-    if isinstance(schema, dict):
-        document.update(schema)
-    elif schema is False:
-        document["not"] = {}
+    document = _document(schema, definition)
     checker = compiled(document)
     validator = authority(document)
     for instance in instances:

@@ -81,10 +81,13 @@ def _score_text(payload: object, *, valid: bool = False) -> str:
     return _questionnaire.score_text(_questionnaire.dispatch(payload), payload, valid=valid)
 
 
-#: Every task, by name: an output format of ``score``, or another command.
+_JSON_LINES = Task(_score_text, json_lines, functools.partial(_score_text, valid=True))
+
+#: Every task, by name: an output format of ``score``, or another command. The
+#: ``json`` format writes the same lines as ``jsonl``, framed as one array.
 TASKS = {
-    "jsonl": Task(_score_text, json_lines, functools.partial(_score_text, valid=True)),
-    "json": Task(_score_text, json_lines, functools.partial(_score_text, valid=True)),
+    "jsonl": _JSON_LINES,
+    "json": _JSON_LINES,
     "csv": Task(csv_row, csv_lines, functools.partial(csv_row, valid=True)),
     "validate": Task(validate, _nothing),
     "report": Task(score, _nothing, keep=True),
@@ -149,8 +152,8 @@ def redcap_handled(task: str, source: Source) -> Iterator[Done]:
     from blunting._interchange import from_redcap_export  # noqa: PLC0415
 
     make = TASKS[task].make_valid
-    if make is None:
-        raise UsageError(f"a REDCap export cannot be read to {task}")
+    if make is None:  # the command line offers --from redcap to score only
+        raise AssertionError(f"no way to {task} rows that a reader has checked")
     write = TASKS[task].write
     with source.text() as (file, read):
         try:
