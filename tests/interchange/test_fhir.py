@@ -12,6 +12,7 @@ import copy
 import json
 import re
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree as ET
 
 import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire as FHIRQuestionnaire
@@ -28,13 +29,17 @@ from conftest import MINI_PATH, ROOT, NodeScript, node_for, read_json
 from strategies import payloads
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 BUILTIN = blunting.questionnaire()
 MINI = blunting.load(MINI_PATH)
 QUESTIONNAIRES = {"blunting": BUILTIN, "mini": MINI}
 FHIRPATH = ROOT / "tests" / "external" / "fhirpath"
 SYSTEM = "https://w3id.org/blunting/fhir/CodeSystem/blunting"
+ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
+OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
+DECLINED_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 COMPLETE = read_json(ROOT / "examples" / "complete.json")
 
 
@@ -96,9 +101,11 @@ def test_the_questionnaire_layout() -> None:
         assert [item["linkId"] for item in group["item"]] == list(domain.items)
     links = [item["linkId"] for item in _items(resource["item"])]
     assert len(links) == len(set(links))
-    (code_system,) = resource["contained"]
-    assert code_system["url"] == SYSTEM
-    assert {c["code"]: c["display"] for c in code_system["concept"]}["0"] == "Not at all"
+    # no contained CodeSystem: R4 lets a contained resource be reached only by a
+    # "#id" reference (dom-3), and Coding.system must be absolute
+    assert "contained" not in resource
+    first = resource["item"][1]["item"][0]["answerOption"][0]["valueCoding"]
+    assert first == {"system": SYSTEM, "code": "0", "display": "Not at all"}
 
 
 def _by_link(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -119,13 +126,19 @@ def test_every_question_with_its_options_and_weights(q: blunting.Questionnaire) 
         offered = [o for o in question.options if o.value is not None]
         assert [o["valueCoding"]["code"] for o in coded] == [str(o.value) for o in offered]
         assert [o["valueCoding"]["display"] for o in coded] == [o.label for o in offered]
-        weights = [[e["valueDecimal"] for e in o.get("extension", [])] for o in coded]
+        weights = [
+            [(e["url"], e["valueDecimal"]) for e in o.get("extension", []) if "valueDecimal" in e]
+            for o in coded
+        ]
         if question.domain is None:
             assert weights == [[] for _ in offered]  # context questions are not scored
-        elif question.reverse:
-            assert weights == [[low + high - o.value] for o in offered]  # type: ignore[operator]
-        else:
-            assert weights == [[o.value] for o in offered]
+            continue
+        scored = [
+            low + high - o.value if question.reverse else o.value  # type: ignore[operator]
+            for o in offered
+        ]
+        # each weight twice: R4's core ordinalValue, and itemWeight (the extension pack's)
+        assert weights == [[(ORDINAL_VALUE, w), (ITEM_WEIGHT, w)] for w in scored]
 
 
 def test_prefer_not_to_answer_is_asked_declined() -> None:
@@ -148,6 +161,151 @@ def test_a_question_with_help_text_has_a_help_item() -> None:
     assert help_item["type"] == "display"
     assert help_item["text"] == "Choose all that apply."
     assert help_item["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "help"
+
+
+def _exclusive_codes(item: dict[str, Any]) -> list[str]:
+    mark = {"url": OPTION_EXCLUSIVE, "valueBoolean": True}
+    return [
+        option["valueCoding"]["code"]
+        for option in item["answerOption"]
+        if mark in option.get("extension", [])
+    ]
+
+
+@pytest.mark.parametrize("q", QUESTIONNAIRES.values(), ids=QUESTIONNAIRES)
+def test_options_that_stand_alone_are_marked_exclusive(q: blunting.Questionnaire) -> None:
+    items = _by_link(fhir.to_questionnaire(q))
+    for question in q.items:
+        expected = [str(o.value) for o in question.options if o.exclusive and o.value is not None]
+        if question.multiple and question.nullable:
+            expected.append("asked-declined")  # null is the whole answer, never one of several
+        assert _exclusive_codes(items[question.id]) == expected
+    if q is BUILTIN:
+        assert _exclusive_codes(items["medications"]) == ["none", "unknown", "asked-declined"]
+
+
+def _controls(item: dict[str, Any]) -> list[str]:
+    return [
+        coding["code"]
+        for extension in item.get("extension", [])
+        if extension["url"] == "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+        for coding in extension["valueCodeableConcept"]["coding"]
+    ]
+
+
+def test_every_option_is_in_sight() -> None:
+    items = _by_link(fhir.to_questionnaire(BUILTIN))
+    assert _controls(items["crying_1"]) == ["radio-button"]
+    assert _controls(items["impact"]) == ["radio-button"]
+    assert _controls(items["medications"]) == ["check-box"]
+
+
+# -- the narrative ------------------------------------------------------------------------
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+#: FHIR's basic formatting elements that the narrative uses.
+NARRATIVE_ELEMENTS = {"div", "h2", "h3", "p", "ol", "li", "table", "tr", "th", "td"}
+
+
+def _shown(resource: dict[str, Any]) -> str:
+    """The text a person sees in a resource's narrative, after checking that it is safe."""
+    narrative = resource["text"]
+    assert narrative["status"] == "generated"
+    root = ET.fromstring(narrative["div"])  # noqa: S314 - well-formed XML, ours
+    assert root.tag == f"{XHTML}div"
+    for element in root.iter():
+        assert element.tag.startswith(XHTML)
+        assert element.tag.removeprefix(XHTML) in NARRATIVE_ELEMENTS
+        assert element.attrib == {}  # nothing to run, nothing to fetch
+    return " ".join(" ".join(root.itertext()).split())
+
+
+@pytest.mark.parametrize("q", QUESTIONNAIRES.values(), ids=QUESTIONNAIRES)
+def test_the_questionnaire_has_a_narrative_of_its_questions(q: blunting.Questionnaire) -> None:
+    shown = _shown(fhir.to_questionnaire(q))
+    assert shown.startswith(f"{q.title} Version {q.version}.")
+    for question in q.items:
+        assert " ".join(question.text.split()) in shown
+    assert "Options: Not at all; A little" in shown or q is not BUILTIN
+    assert "A score is not a diagnosis" in shown
+
+
+def test_the_response_narrative_shows_answers_and_scores() -> None:
+    payload = {**COMPLETE, "respondent": "<script>alert('x')</script> & co"}
+    shown = _shown(fhir.to_questionnaire_response(payload))
+    assert "Respondent: <script>alert('x')</script> & co" in shown  # as text, never as markup
+    assert "Completed: 2026-03-14T09:30:00+01:00" in shown
+    assert "When something sad happened, I could cry as easily as I normally do. A little" in shown
+    assert "An SSRI, such as sertraline" in shown
+    assert "Crying 16.0 2.67 66.67" in shown  # docs/scoring.md, worked by hand
+    assert "Total 44.0 2.44 61.11" in shown
+
+
+def test_an_unanswered_response_says_so() -> None:
+    payload = {"questionnaire": "blunting", "version": "1.0.0", "answers": {"crying_1": None}}
+    shown = _shown(fhir.to_questionnaire_response(payload))
+    assert "Prefer not to answer" in shown
+    assert "Crying not scored not scored not scored" in shown
+    empty = {"questionnaire": "blunting", "version": "1.0.0", "answers": {}}
+    assert "No question was answered." in _shown(fhir.to_questionnaire_response(empty))
+
+
+@given(st.data())
+def test_every_narrative_is_safe_xhtml(data: st.DataObject) -> None:
+    q = data.draw(questionnaires)
+    resource = _carried(q, data.draw(payloads(q)))
+    assume(resource is not None)
+    assert resource is not None
+    _shown(resource)
+
+
+# -- an app's own canonical URL -----------------------------------------------------------
+
+APP_URL = "https://fhir.example.org/Questionnaire/emotional-blunting"
+
+
+def test_an_app_publishes_under_its_own_url() -> None:
+    assert fhir.to_questionnaire(BUILTIN, url=APP_URL)["url"] == APP_URL
+    resource = fhir.to_questionnaire_response(COMPLETE, url=APP_URL)
+    assert resource["questionnaire"] == f"{APP_URL}|1.0.0"
+    assert fhir.from_questionnaire_response(resource, url=APP_URL) == COMPLETE
+    assert fhir.from_questionnaire_response(resource, url=APP_URL, questionnaire=BUILTIN) == (
+        COMPLETE
+    )
+    # the app's url is not ours, nor ours the app's
+    with pytest.raises(blunting.InvalidResponse) as caught:
+        fhir.from_questionnaire_response(resource)
+    assert [p.path for p in caught.value.problems] == ["QuestionnaireResponse.questionnaire"]
+    ours = fhir.to_questionnaire_response(COMPLETE)
+    for given_questionnaire in (None, BUILTIN):
+        with pytest.raises(blunting.InvalidResponse) as caught:
+            fhir.from_questionnaire_response(ours, url=APP_URL, questionnaire=given_questionnaire)
+        assert [p.path for p in caught.value.problems] == ["QuestionnaireResponse.questionnaire"]
+
+
+def test_an_apps_questionnaire_under_its_url() -> None:
+    payload = {"questionnaire": "mini", "version": "0.1.0", "answers": {"a1": 1}}
+    resource = fhir.to_questionnaire_response(payload, questionnaire=MINI, url=APP_URL)
+    assert resource["questionnaire"] == f"{APP_URL}|0.1.0"
+    assert fhir.from_questionnaire_response(resource, questionnaire=MINI, url=APP_URL) == payload
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["fhir.example.org/Questionnaire/x", "https://a.example/q|1", "https://a.example/q#x",
+     "https://a.example/ q", "", 7, "https://a.example/\x00"],
+)  # fmt: skip
+def test_a_url_that_is_no_canonical_url_is_refused(url: Any) -> None:
+    resource = fhir.to_questionnaire_response(COMPLETE)
+    calls: list[Callable[[], object]] = [
+        lambda: fhir.to_questionnaire(BUILTIN, url=url),
+        lambda: fhir.to_questionnaire_response(COMPLETE, url=url),
+        lambda: fhir.from_questionnaire_response(resource, url=url),
+    ]
+    for call in calls:
+        with pytest.raises(blunting.InvalidQuestionnaire) as caught:
+            call()
+        assert [(p.path, p.keyword) for p in caught.value.problems] == [("", "url")]
 
 
 # -- payloads to responses and back ------------------------------------------------------
@@ -536,10 +694,35 @@ class FHIRPath(NodeScript):
         return values
 
 
+def _weighed_by(resource: dict[str, Any], url: str) -> dict[str, Any]:
+    """The Questionnaire with its options' scores in one extension only."""
+    other = ITEM_WEIGHT if url == ORDINAL_VALUE else ORDINAL_VALUE
+    changed = copy.deepcopy(resource)
+    for item in _items(changed["item"]):
+        for option in item.get("answerOption", []):
+            kept = [e for e in option.get("extension", []) if e["url"] != other]
+            if kept:
+                option["extension"] = kept
+            else:
+                option.pop("extension", None)
+    assert other not in json.dumps(changed)
+    return changed
+
+
+#: The Questionnaire as exported, and as read by a form filler that knows only
+#: R4's ordinalValue, or only itemWeight.
+WEIGHTS = ("both", ORDINAL_VALUE, ITEM_WEIGHT)
+
+
 @pytest.fixture(scope="module")
-def engines() -> Iterator[dict[str, FHIRPath]]:
+def engines() -> Iterator[dict[tuple[str, str], FHIRPath]]:
     node = node_for(FHIRPATH, "the FHIRPath engine")
-    running = {name: FHIRPath(node, fhir.to_questionnaire(q)) for name, q in QUESTIONNAIRES.items()}
+    running = {}
+    for name, q in QUESTIONNAIRES.items():
+        resource = fhir.to_questionnaire(q)
+        for weights in WEIGHTS:
+            shown = resource if weights == "both" else _weighed_by(resource, weights)
+            running[name, weights] = FHIRPath(node, shown)
     yield running
     for engine in running.values():
         engine.close()
@@ -558,18 +741,21 @@ def _expected(score: blunting.Score) -> dict[str, list[Any]]:
     return expected
 
 
-def _check(engines: dict[str, FHIRPath], q: blunting.Questionnaire, payload: Any) -> None:
+def _check(
+    engines: dict[tuple[str, str], FHIRPath], q: blunting.Questionnaire, payload: Any
+) -> None:
     response = _response(q, _answers_only(payload))
     response["item"] = [i for i in response.get("item", []) if i["linkId"] != "score:group"]
-    values = engines[q.id].values(response)
     expected = _expected(q.score(payload))
-    assert {link: native for link, (native, _) in values.items()} == expected
-    assert {link: precise for link, (_, precise) in values.items()} == expected
+    for weights in WEIGHTS:
+        values = engines[q.id, weights].values(response)
+        assert {link: native for link, (native, _) in values.items()} == expected
+        assert {link: precise for link, (_, precise) in values.items()} == expected
 
 
 @given(data=st.data())
 @example(data=None)  # the complete example, worked by hand in docs/scoring.md
-def test_the_engine_gives_our_scores(engines: dict[str, FHIRPath], data: Any) -> None:
+def test_the_engine_gives_our_scores(engines: dict[tuple[str, str], FHIRPath], data: Any) -> None:
     if data is None:
         _check(engines, BUILTIN, COMPLETE)
         return
@@ -583,10 +769,10 @@ def test_the_engine_gives_our_scores(engines: dict[str, FHIRPath], data: Any) ->
     [c for c in cases() if c.values[1]["valid"] and "payload" in c.values[1]],
 )
 def test_the_engine_gives_the_conformance_scores(
-    engines: dict[str, FHIRPath], questionnaire: Any, case: dict[str, Any]
+    engines: dict[tuple[str, str], FHIRPath], questionnaire: Any, case: dict[str, Any]
 ) -> None:
     q = blunting.load(questionnaire)
-    values = engines[q.id].values(_response(q, _answers_only(case["payload"])))
+    values = engines[q.id, "both"].values(_response(q, _answers_only(case["payload"])))
     for part in (*case["score"].get("domains", {}).items(), ("total", case["score"].get("total"))):
         name, result = part
         if result is None:
@@ -595,6 +781,130 @@ def test_the_engine_gives_the_conformance_scores(
         for statistic in ("raw", "mean", "scaled"):
             value = result[statistic]
             assert values[f"{link}:{statistic}"] == [[] if value is None else [value]] * 2
+
+
+# -- every invariant of FHIR R4, evaluated by the FHIRPath engine --------------------------
+
+
+class Invariants(NodeScript):
+    """Every constraint of the R4 4.0.1 StructureDefinitions (external/fhirpath/invariants.mjs)."""
+
+    def __init__(self, node: str) -> None:
+        super().__init__(node, FHIRPATH / "invariants.mjs", "4.0.1")
+
+    def check(self, resource: dict[str, Any]) -> tuple[list[tuple[str, str]], set[str]]:
+        """The invariants that fail, as (key, where), and the keys evaluated."""
+        answer = self.ask(resource)
+        failed = [(f["key"], f["at"]) for f in answer["failed"]]
+        return failed, set(answer["checked"])
+
+
+@pytest.fixture(scope="module")
+def invariants() -> Iterator[Invariants]:
+    running = Invariants(node_for(FHIRPATH, "the FHIRPath engine"))
+    yield running
+    running.close()
+
+
+@pytest.mark.parametrize("url", [None, APP_URL])
+@pytest.mark.parametrize("q", QUESTIONNAIRES.values(), ids=QUESTIONNAIRES)
+def test_every_r4_invariant_holds_on_the_questionnaire(
+    invariants: Invariants, q: blunting.Questionnaire, url: str | None
+) -> None:
+    failed, checked = invariants.check(fhir.to_questionnaire(q, url=url))
+    assert failed == []  # errors and warnings alike
+    assert {"dom-3", "dom-6", "que-1", "que-2", "que-4", "ext-1", "ele-1", "txt-1"} <= checked
+
+
+@given(st.data())
+@example(data=None)
+def test_every_r4_invariant_holds_on_generated_responses(invariants: Invariants, data: Any) -> None:
+    resource: dict[str, Any] | None = fhir.to_questionnaire_response(COMPLETE)
+    if data is not None:
+        q = data.draw(questionnaires)
+        resource = _carried(q, data.draw(payloads(q)))
+        assume(resource is not None)
+    assert resource is not None
+    failed, checked = invariants.check(resource)
+    assert failed == []
+    assert {"dom-3", "dom-6", "ele-1", "txt-1", "txt-2"} <= checked
+    if "item" in resource:
+        assert "qrs-1" in checked
+
+
+def _broken(change: Any) -> dict[str, Any]:
+    resource = fhir.to_questionnaire(BUILTIN)
+    change(resource)
+    return resource
+
+
+BROKEN: list[Any] = [
+    (
+        "a contained CodeSystem that nothing refers to as #answers",
+        lambda r: r.update(
+            contained=[
+                {
+                    "resourceType": "CodeSystem",
+                    "id": "answers",
+                    "text": r["text"],
+                    "url": SYSTEM,
+                    "name": "BluntingAnswers",
+                    "status": "active",
+                    "content": "complete",
+                }
+            ]
+        ),
+        [("dom-3", "Questionnaire")],
+    ),
+    ("no narrative", lambda r: r.pop("text"), [("dom-6", "Questionnaire")]),
+    (
+        "a script in the narrative",
+        lambda r: r["text"].update(
+            div='<div xmlns="http://www.w3.org/1999/xhtml"><script>x()</script></div>'
+        ),
+        # R4 checks the narrative's XHTML with htmlChecks() in both txt-1 and txt-2
+        [("txt-1", "Questionnaire.text.div"), ("txt-2", "Questionnaire.text.div")],
+    ),
+    (
+        "a linkId twice",
+        lambda r: r["item"][2]["item"][0].update(linkId="crying_1"),
+        [("que-2", "Questionnaire")],
+    ),
+    (
+        "an empty group",
+        lambda r: r["item"][1].update(item=[]),
+        [("que-1", "Questionnaire.item[1]")],
+    ),
+    (
+        "an extension with a value and extensions",
+        lambda r: r["item"][1]["item"][0]["extension"][0].update(
+            extension=[r["item"][1]["item"][0]["extension"][0].copy()]
+        ),
+        [("ext-1", "Questionnaire.item[1].item[0].extension[0]")],
+    ),
+    (
+        "an element R4 does not have",
+        lambda r: r["item"][1]["item"][0]["answerOption"][0].update(valueScore=3),
+        [("walk", "Questionnaire.item[1].item[0].answerOption[0].valueScore")],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"), [case[1:] for case in BROKEN], ids=[case[0] for case in BROKEN]
+)
+def test_the_invariant_check_finds_what_breaks_r4(
+    invariants: Invariants, change: Any, expected: list[tuple[str, str]]
+) -> None:
+    failed, _ = invariants.check(_broken(change))
+    assert failed == expected
+
+
+def test_the_invariant_check_reads_responses_too(invariants: Invariants) -> None:
+    resource = fhir.to_questionnaire_response(COMPLETE)
+    resource["item"][0]["item"][0]["item"] = [{"linkId": "nested"}]  # answer and items both
+    failed, _ = invariants.check(resource)
+    assert failed == [("qrs-1", "QuestionnaireResponse.item[0].item[0]")]
 
 
 def test_a_schema_problem_of_one_of_several_answers_is_placed_at_that_answer() -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 
 import blunting
-from conftest import MINI_PATH, read_json
+from conftest import BUILTIN_PATH, MINI_PATH, read_json
 from strategies import payloads
 
 BUILTIN = blunting.questionnaire()
@@ -20,6 +20,31 @@ MINI_DOCUMENT = read_json(MINI_PATH)
 def test_items_know_their_group() -> None:
     assert [item.group for item in BUILTIN.items] == ["answers"] * 18 + ["context"] * 4
     assert BUILTIN.context_title == "About you and your medicine"
+
+
+def _exclusive(q: blunting.Questionnaire, item_id: str) -> list[object]:
+    (item,) = [item for item in q.items if item.id == item_id]
+    return [option.value for option in item.options if option.exclusive]
+
+
+def test_options_that_stand_alone_are_exclusive() -> None:
+    assert _exclusive(BUILTIN, "medications") == ["none", "unknown"]
+    single = [o for item in BUILTIN.items if not item.multiple for o in item.options]
+    assert single
+    assert not any(option.exclusive for option in single)
+
+
+def test_exclusive_options_come_from_what_the_schema_means() -> None:
+    document = read_json(BUILTIN_PATH)
+    medications = document["properties"]["context"]["properties"]["medications"]
+    del medications["if"], medications["then"]
+    assert _exclusive(blunting.load(document), "medications") == []  # no rule, none alone
+    # the same rule for one option, said another way
+    medications["not"] = {"type": "array", "minItems": 2, "contains": {"const": "unknown"}}
+    assert _exclusive(blunting.load(document), "medications") == ["unknown"]
+    # an option that may not come first is not alone: it may come second
+    medications["not"] = {"type": "array", "prefixItems": [{"const": "other"}], "minItems": 2}
+    assert _exclusive(blunting.load(document), "medications") == []
 
 
 def test_nullable_and_required_come_from_the_schema() -> None:

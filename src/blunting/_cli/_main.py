@@ -85,11 +85,13 @@ def _score(arguments: argparse.Namespace) -> int:
 def _export(arguments: argparse.Namespace) -> int:
     from blunting import _interchange  # noqa: PLC0415
 
+    if arguments.url is not None and arguments.to != "fhir":
+        raise UsageError("--url is the canonical URL of a FHIR Questionnaire: use it with fhir")
     _fail(_outputs.writable(arguments.output))
     found = _questionnaire.builtin(arguments.version)
     if arguments.to == "fhir":
-        text = json.dumps(_interchange.to_questionnaire(found), indent=2, ensure_ascii=False)
-        text += "\n"
+        resource = _interchange.to_questionnaire(found, url=arguments.url)
+        text = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
     else:
         text = _interchange.to_redcap_dictionary(found)
     with _outputs.atomic(arguments.output, sys.stdout.buffer) as out:
@@ -267,6 +269,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     exporter.add_argument("to", choices=("fhir", "redcap"), help="the format")
     exporter.add_argument("--output", metavar="FILE", help="write here (default: standard output)")
+    exporter.add_argument(
+        "--url",
+        metavar="URL",
+        help="fhir: the canonical URL your app publishes the Questionnaire at "
+        "(default: https://w3id.org/blunting/fhir/Questionnaire/blunting)",
+    )
     _version_option(exporter)
     exporter.set_defaults(run=_export)
 

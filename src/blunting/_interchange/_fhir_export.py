@@ -16,7 +16,10 @@ from blunting._interchange._fhir_layout import (
     DECLINED,
     INTRODUCTION,
     ITEM_CONTROL,
+    ITEM_CONTROLS,
     ITEM_WEIGHT,
+    OPTION_EXCLUSIVE,
+    ORDINAL_VALUE,
     SCORE_GROUP,
     STATISTICS,
     Question,
@@ -28,6 +31,7 @@ from blunting._interchange._fhir_layout import (
     questionnaire_url,
     score_link,
 )
+from blunting._interchange._fhir_narrative import questionnaire_text, response_text
 from blunting._questionnaire import Option, code, dispatch
 from blunting._text import describe
 
@@ -41,14 +45,34 @@ if TYPE_CHECKING:
 def _answer_option(
     q: Questionnaire, question: Question, option: Option, system: str
 ) -> dict[str, Any]:
-    if option.value is None:
-        return {"valueCoding": {**DECLINED, "display": option.label}}
-    made: dict[str, Any] = {}
+    extensions: list[dict[str, Any]] = []
     weight = question.weight(option, q.scale)
-    if weight is not None:
-        made["extension"] = [{"url": ITEM_WEIGHT, "valueDecimal": weight}]
-    made["valueCoding"] = {"system": system, "code": code(option.value), "display": option.label}
+    if weight is not None:  # the score twice: R4's core extension, and the later standard one
+        extensions.append({"url": ORDINAL_VALUE, "valueDecimal": weight})
+        extensions.append({"url": ITEM_WEIGHT, "valueDecimal": weight})
+    # "prefer not to answer" is the whole answer (null), never one of several
+    if question.item.multiple and (option.exclusive or option.value is None):
+        extensions.append({"url": OPTION_EXCLUSIVE, "valueBoolean": True})
+    made: dict[str, Any] = {"extension": extensions} if extensions else {}
+    if option.value is None:
+        made["valueCoding"] = {**DECLINED, "display": option.label}
+    else:
+        made["valueCoding"] = {
+            "system": system,
+            "code": code(option.value),
+            "display": option.label,
+        }
     return made
+
+
+def _control(control: str, display: str) -> dict[str, Any]:
+    """The item control extension that shows an item as ``control``."""
+    return {
+        "url": ITEM_CONTROL,
+        "valueCodeableConcept": {
+            "coding": [{"system": ITEM_CONTROLS, "code": control, "display": display}]
+        },
+    }
 
 
 def _question_item(q: Questionnaire, question: Question, system: str) -> dict[str, Any]:
@@ -57,6 +81,12 @@ def _question_item(q: Questionnaire, question: Question, system: str) -> dict[st
     if question.item.nullable and all(o.value is not None for o in options):
         options.append(Option(None, "Prefer not to answer"))
     made: dict[str, Any] = {
+        # every option in sight, as a scale is shown on paper
+        "extension": [
+            _control("check-box", "Check-box")
+            if item.multiple
+            else _control("radio-button", "Radio Button")
+        ],
         "linkId": item.id,
         "text": item.text,
         "type": "choice",
@@ -68,20 +98,7 @@ def _question_item(q: Questionnaire, question: Question, system: str) -> dict[st
     if item.description:
         made["item"] = [
             {
-                "extension": [
-                    {
-                        "url": ITEM_CONTROL,
-                        "valueCodeableConcept": {
-                            "coding": [
-                                {
-                                    "system": "http://hl7.org/fhir/questionnaire-item-control",
-                                    "code": "help",
-                                    "display": "Help-Button",
-                                }
-                            ]
-                        },
-                    }
-                ],
+                "extension": [_control("help", "Help-Button")],
                 "linkId": f"{item.id}:help",
                 "text": item.description,
                 "type": "display",
@@ -116,31 +133,14 @@ _MEANINGS = {
 }
 
 
-def _code_system(q: Questionnaire) -> dict[str, Any]:
-    concepts: dict[str, str] = {}
-    for question in layout(q).values():
-        for option in question.item.options:
-            if option.value is not None:
-                concepts.setdefault(code(option.value), option.label)
-    return {
-        "resourceType": "CodeSystem",
-        "id": "answers",
-        "url": code_system_url(q),
-        "version": q.version,
-        "name": name(q) + "Answers",
-        "title": f"Answer options of {q.title}",
-        "status": "active",
-        "content": "complete",
-        "caseSensitive": True,
-        "concept": [{"code": code, "display": label} for code, label in concepts.items()],
-    }
-
-
-def to_questionnaire(q: Questionnaire) -> dict[str, Any]:
+def to_questionnaire(q: Questionnaire, *, url: str | None = None) -> dict[str, Any]:
     """The questionnaire as a FHIR R4 ``Questionnaire`` resource (JSON-ready data).
 
     See docs/fhir.md for its layout: a group of questions per domain, one of
     context questions, and a group of SDC ``calculatedExpression`` scores.
+    ``url`` is the canonical URL of an app's own publication (default:
+    ``https://w3id.org/blunting/fhir/Questionnaire/{id}``);
+    :class:`InvalidQuestionnaire` if it is not an absolute URL.
 
     .. versionadded:: 0.1.0
     """
@@ -203,8 +203,8 @@ def to_questionnaire(q: Questionnaire) -> dict[str, Any]:
     return {
         "resourceType": "Questionnaire",
         "id": f"{q.id}-{q.version}",
-        "contained": [_code_system(q)],
-        "url": questionnaire_url(q),
+        "text": questionnaire_text(q),
+        "url": questionnaire_url(q, url),
         "version": q.version,
         "name": name(q),
         "title": q.title,
@@ -241,21 +241,24 @@ def _score_answers(result: DomainScore, domain: str | None) -> list[dict[str, An
 
 
 def to_questionnaire_response(
-    payload: object, *, questionnaire: Questionnaire | None = None
+    payload: object, *, questionnaire: Questionnaire | None = None, url: str | None = None
 ) -> dict[str, Any]:
     """A valid payload as a FHIR R4 ``QuestionnaireResponse`` (JSON-ready data).
 
     The payload is checked first, against ``questionnaire`` or else the
     built-in questionnaire it names: :class:`InvalidResponse` if it is not
     valid. The response holds every answer and the scores;
-    :func:`from_questionnaire_response` gives the payload back.
+    :func:`from_questionnaire_response` gives the payload back. It names the
+    questionnaire as ``url|version``, with the ``url`` given to
+    :func:`to_questionnaire`.
 
     .. versionadded:: 0.1.0
     """
     q = questionnaire if questionnaire is not None else dispatch(payload)
+    named = canonical(q, url)
     score = q.score(payload)
     _not_fhir(payload).raise_as(InvalidResponse)  # type: ignore[arg-type]  # valid: an object
-    return _response(q, payload, score)  # type: ignore[arg-type]
+    return _response(q, payload, score, named)  # type: ignore[arg-type]
 
 
 #: FHIR R4's dateTime (datatypes): capital T and Z, an offset from -14:00 to
@@ -303,12 +306,15 @@ def _not_fhir(payload: Mapping[str, Any]) -> Problems:
     return found
 
 
-def _response(q: Questionnaire, payload: Mapping[str, Any], score: Score) -> dict[str, Any]:
+def _response(
+    q: Questionnaire, payload: Mapping[str, Any], score: Score, named: str
+) -> dict[str, Any]:
     questions_by_id = layout(q)
     system = code_system_url(q)
     made: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
-        "questionnaire": canonical(q),
+        "text": response_text(q, payload, score),
+        "questionnaire": named,
         "status": "completed",
     }
     if "respondent" in payload:

@@ -20,7 +20,7 @@ from blunting._interchange._fhir_layout import (
     layout,
     questionnaire_url,
 )
-from blunting._questionnaire import builtin, catalogue_ids
+from blunting._questionnaire import DEFAULT_QUESTIONNAIRE, builtin, catalogue_ids
 from blunting._text import describe
 
 if TYPE_CHECKING:
@@ -55,22 +55,30 @@ def _get(node: object, key: str) -> object:
     return node.get(key) if isinstance(node, dict) else None
 
 
-def _unnamed(named: object, given: Questionnaire | None) -> str | None:
-    """Why ``named`` names neither ``given`` nor a built-in questionnaire; ``None`` if it does."""
+def _unnamed(named: object, given: Questionnaire | None, published: str | None) -> str | None:
+    """Why ``named`` names neither ``given`` nor a built-in questionnaire; ``None`` if it does.
+
+    ``published`` is an app's own canonical URL for it, if it has one.
+    """
     if not isinstance(named, str):
         return f"{describe(named)} is not a canonical URL of a questionnaire (url|version)"
     url, _, version = named.partition("|")
     if given is not None:
-        if url == questionnaire_url(given) and version in ("", given.version):
+        if url == questionnaire_url(given, published) and version in ("", given.version):
             return None
-        return f"{describe(named)} is not {describe(canonical(given))}"
-    qid = url.rpartition("/")[2]
-    if url != f"{BASE_URL}/Questionnaire/{qid}" or qid not in catalogue_ids():
-        known = ", ".join(describe(f"{BASE_URL}/Questionnaire/{qid}") for qid in catalogue_ids())
-        return f"{describe(named)} is not a built-in questionnaire ({known})"
-    if not version:
-        return f"{describe(named)} names no version (url|version)"
-    return None
+        return f"{describe(named)} is not {describe(canonical(given, published))}"
+    why = None
+    if published is not None:
+        if url != published:
+            why = f"{describe(named)} is not {describe(published)} with a version (url|version)"
+    else:
+        qid = url.rpartition("/")[2]
+        if url != f"{BASE_URL}/Questionnaire/{qid}" or qid not in catalogue_ids():
+            known = ", ".join(describe(f"{BASE_URL}/Questionnaire/{i}") for i in catalogue_ids())
+            why = f"{describe(named)} is not a built-in questionnaire ({known})"
+    if why is None and not version:
+        why = f"{describe(named)} names no version (url|version)"
+    return why
 
 
 class _Reader:
@@ -109,19 +117,20 @@ class _Reader:
                 self.problem(f"{at}.{key}", f"{describe(key)}: {why}", keyword)
 
     def questionnaire(
-        self, resource: Mapping[str, Any], given: Questionnaire | None
+        self, resource: Mapping[str, Any], given: Questionnaire | None, published: str | None
     ) -> Questionnaire | None:
         """The questionnaire the resource names: ``given``, or a built-in one."""
         named = resource.get("questionnaire")
         if given is not None and named is None:
             return given
-        why = _unnamed(named, given)
+        why = _unnamed(named, given, published)
         if why is None:
             url, _, version = named.partition("|")  # type: ignore[union-attr]  # a str
             if given is not None:
                 return given
+            qid = DEFAULT_QUESTIONNAIRE if published is not None else url.rpartition("/")[2]
             try:
-                return builtin(version, id=url.rpartition("/")[2])
+                return builtin(version, id=qid)
             except UnknownQuestionnaire as error:
                 why = str(error)
         self.problem("QuestionnaireResponse.questionnaire", why, "questionnaire")
@@ -220,12 +229,12 @@ class _Reader:
         return found
 
     def read(
-        self, resource: object, given: Questionnaire | None
+        self, resource: object, given: Questionnaire | None, published: str | None
     ) -> tuple[Questionnaire | None, dict[str, Any]]:
         node = self.mapping(resource, _ROOT)
         if node is None or not self.envelope(node):
             return None, {}
-        q = self.questionnaire(node, given)
+        q = self.questionnaire(node, given, published)
         if q is None:
             return None, {}
         payload: dict[str, Any] = {"questionnaire": q.id, "version": q.version}
@@ -309,20 +318,25 @@ _BAD: Any = _Bad()
 
 
 def from_questionnaire_response(
-    resource: object, *, questionnaire: Questionnaire | None = None
+    resource: object, *, questionnaire: Questionnaire | None = None, url: str | None = None
 ) -> dict[str, Any]:
     """The payload of a FHIR R4 ``QuestionnaireResponse`` to a blunting questionnaire.
 
     The resource names its questionnaire as ``url|version`` (a built-in one,
-    unless ``questionnaire`` is given). Raises :class:`InvalidResponse` with
+    unless ``questionnaire`` is given). With ``url``, an app's own canonical
+    URL (given to :func:`to_questionnaire` too), it must name that url: the
+    questionnaire is then ``questionnaire``, or else the built-in ``blunting``
+    questionnaire of the version named. Raises :class:`InvalidResponse` with
     every problem, each at a FHIR path such as
     ``QuestionnaireResponse.item[2].item[0].answer[0]``; the payload returned
     is valid. See docs/fhir.md for what is read.
 
     .. versionadded:: 0.1.0
     """
+    if url is not None:
+        questionnaire_url(questionnaire or builtin(), url)  # checks the url
     reader = _Reader()
-    q, payload = reader.read(resource, questionnaire)
+    q, payload = reader.read(resource, questionnaire, url)
     found = reader.found
     if q is not None:  # the schema's problems too, but one problem at a place is enough
         named = {problem.path for problem in found.found}

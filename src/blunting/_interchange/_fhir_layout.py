@@ -7,11 +7,14 @@ questionnaire in the blunting vocabulary is laid out the same way.
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING
 
 import attrs
 
+from blunting._errors import InvalidQuestionnaire, Problem
 from blunting._questionnaire import codes
+from blunting._text import describe
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -20,17 +23,28 @@ if TYPE_CHECKING:
 
 #: Canonical URLs of this library's FHIR resources start here; identifiers, never fetched.
 BASE_URL = "https://w3id.org/blunting/fhir"
-#: The standard extension that gives an answer option its score.
+#: The extension that gives an answer option its score (from the extension pack after R4).
 ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
+#: R4's core extension that gives an answer option its score.
+ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+#: R4's core extension for an answer option that must stand alone ("None").
+OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 #: SDC's extension for an item whose answer a FHIRPath expression computes.
 CALCULATED = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
-#: The standard extension that shows a display item as help for its parent.
+#: R4's core extension that says how an item is shown (radio buttons, help).
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+#: The code system of ``ITEM_CONTROL``'s codes.
+ITEM_CONTROLS = "http://hl7.org/fhir/questionnaire-item-control"
 #: "Prefer not to answer" (a ``null`` answer): asked, and declined.
 DECLINED = {
     "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
     "code": "asked-declined",
 }
+
+#: An absolute URL (RFC 3986: a scheme, then no whitespace or control character) that a FHIR
+#: canonical reference can hold: no ``|`` (it comes before a version) and no
+#: ``#`` (a fragment would name a contained resource).
+_CANONICAL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|#\x00-\x1f\x7f]+")
 
 #: linkIds of the items that are not questions. Every one has a colon, which
 #: an item id never has, so they never clash with a question's linkId.
@@ -50,9 +64,25 @@ def score_link(domain: str | None, statistic: str) -> str:
     return f"score:total:{statistic}" if domain is None else f"score:domain:{domain}:{statistic}"
 
 
-def questionnaire_url(q: Questionnaire) -> str:
-    """The canonical URL of a questionnaire's FHIR ``Questionnaire`` (versioned apart)."""
-    return f"{BASE_URL}/Questionnaire/{q.id}"
+def questionnaire_url(q: Questionnaire, url: str | None = None) -> str:
+    """The canonical URL of a questionnaire's FHIR ``Questionnaire`` (versioned apart).
+
+    ``url`` is the one an app gives for its own publication of it; it is
+    checked to be an absolute URL that a canonical reference can hold.
+    """
+    if url is None:
+        return f"{BASE_URL}/Questionnaire/{q.id}"
+    if not (isinstance(url, str) and _CANONICAL.fullmatch(url)):
+        raise InvalidQuestionnaire(
+            [
+                Problem(
+                    "",
+                    f"url {describe(url)} is not an absolute URL without '|', '#' or whitespace",
+                    "url",
+                )
+            ]
+        )
+    return url
 
 
 def code_system_url(q: Questionnaire) -> str:
@@ -90,9 +120,9 @@ def layout(q: Questionnaire) -> dict[str, Question]:
     return {item_id: Question(by_id[item_id], codes(by_id[item_id])) for item_id in order}
 
 
-def canonical(q: Questionnaire) -> str:
+def canonical(q: Questionnaire, url: str | None = None) -> str:
     """How a ``QuestionnaireResponse`` names the questionnaire: ``url|version``."""
-    return f"{questionnaire_url(q)}|{q.version}"
+    return f"{questionnaire_url(q, url)}|{q.version}"
 
 
 def name(q: Questionnaire) -> str:

@@ -23,8 +23,45 @@ if TYPE_CHECKING:
     from referencing.jsonschema import SchemaRegistry
 
 
-def _options(schema: Mapping[str, Any]) -> tuple[Option, ...]:
-    return tuple(Option(option["const"], option["title"]) for option in schema["oneOf"])
+def _options(
+    schema: Mapping[str, Any], exclusive: frozenset[object] = frozenset()
+) -> tuple[Option, ...]:
+    return tuple(
+        Option(option["const"], option["title"], exclusive=option["const"] in exclusive)
+        for option in schema["oneOf"]
+    )
+
+
+def _exclusive(
+    document: Mapping[str, Any], registry: SchemaRegistry, group: str, item: str
+) -> frozenset[object]:
+    """The options of a multiple-choice question that its schema lets stand only alone.
+
+    Read from what the schema means, not from how it says it: an option is
+    exclusive when it is a valid answer by itself and no answer holding it with
+    another option, in either order, is valid.
+    """
+    question = document["properties"][group]["properties"][item]
+    values = [option["const"] for option in question["items"]["oneOf"]]
+    checker = Checker(
+        {"$ref": f"{document['$id']}#/properties/{group}/properties/{item}"},
+        registry,
+        limits=False,
+    )
+
+    def valid(answer: list[object]) -> bool:
+        verdict = checker.verdict(answer)
+        return not checker.problems(answer) if verdict is None else verdict
+
+    return frozenset(
+        value
+        for value in values
+        if len(values) > 1
+        and valid([value])
+        and not any(
+            valid([value, other]) or valid([other, value]) for other in values if other != value
+        )
+    )
 
 
 def _choices(question: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -341,13 +378,16 @@ def build(document: object) -> Questionnaire:
             text=question["title"],
             domain=owner.get(item),
             reverse=item in reverse,
-            options=_options(_choices(question)),
+            options=_options(
+                _choices(question),
+                _exclusive(document, registry, group, item) if "items" in question else frozenset(),
+            ),
             description=question.get("description"),
             multiple="items" in question,
             required=item in schema.get("required", ()),
             nullable=_nullable(question),
         )
-        for schema, _ in groups
+        for schema, group in groups
         for item, question in schema.get("properties", {}).items()
     )
     qid = envelope["questionnaire"]["const"]

@@ -30,6 +30,11 @@ class Option:
     value: int | str | None
     #: The option's label, for a person to read.
     label: str
+    #: Whether the option must stand alone in a multiple-choice answer ("None",
+    #: "I don't know"): read from what the question's schema accepts.
+    #:
+    #: .. versionadded:: 0.1.0
+    exclusive: bool = False
 
 
 @attrs.frozen
