@@ -23,6 +23,8 @@ os.environ[STRICT_ENVIRONMENT] = "1"
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from playwright.sync_api import Browser
+
 ROOT = Path(__file__).parent.parent
 #: The built-in questionnaire's canonical file.
 BUILTIN_PATH = ROOT / "schemas" / "blunting" / "1.0.0" / "questionnaire.json"
@@ -99,6 +101,28 @@ def run(*args: str | Path, stdin: str = "", umask: int = -1) -> subprocess.Compl
         timeout=120,
         umask=umask,
     )
+
+
+def chromium() -> str:
+    """Debian's Chromium, which CI installs; elsewhere, the test that needs it is skipped."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI renders pages in Chromium: install Debian's chromium package")
+        pytest.skip("Chromium renders the page")  # pragma: no cover
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, driven through Playwright."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only with Chromium
+
+    executable = chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield launched
+        launched.close()
 
 
 def node_for(folder: Path, what: str) -> str:

@@ -8,9 +8,7 @@ is missing.
 from __future__ import annotations
 
 import json
-import os
 import random
-import shutil
 import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
@@ -54,26 +52,6 @@ def make_report(source: Path, output: Path) -> subprocess.CompletedProcess[str]:
         check=False,
         timeout=120,
     )
-
-
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI renders the report: install Debian's chromium package")
-        pytest.skip("Chromium renders the report")  # pragma: no cover
-    return found
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only with Chromium
-
-    executable = chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,269 @@
+"""LHC-Forms, the NLM's FHIR form filler, fills in the exported Questionnaire in Chromium.
+
+LHC-Forms (``lforms`` on npm, pinned in tests/external/lforms/package-lock.json;
+its package carries its built files) is a client nobody here wrote that
+implements SDC calculations. The page loads its files as its README says;
+answers are chosen by clicking the option words, as a person would; the
+scores it computes must be ``blunting.score``'s, and the QuestionnaireResponse
+it makes must read back to the same answers and scores.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+
+import blunting
+from blunting import fhir
+from conftest import ROOT, node_for, read_json
+from strategies import payloads
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from playwright.sync_api import Browser, Page, Route
+
+LFORMS = ROOT / "tests" / "external" / "lforms"
+BUILTIN = blunting.questionnaire()
+QUESTIONNAIRE = fhir.to_questionnaire(BUILTIN)
+COMPLETE = read_json(ROOT / "examples" / "complete.json")
+ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
+DECLINED = "Prefer not to answer"
+SITE = "http://lforms.test/"
+_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser) -> Iterator[Page]:
+    """A page with LHC-Forms loaded; nothing is fetched from anywhere else."""
+    node_for(LFORMS, "LHC-Forms")  # installs the npm package
+    built = LFORMS / "node_modules" / "lforms" / "dist" / "lforms"
+    outside: list[str] = []
+
+    def serve(route: Route) -> None:
+        url = route.request.url
+        path = url.removeprefix(SITE)
+        found = LFORMS / "index.html" if path == "index.html" else built / path
+        if not url.startswith(SITE) or not found.is_file():
+            outside.append(url)
+            route.abort()
+            return
+        route.fulfill(path=found, content_type=_TYPES.get(found.suffix, "application/octet-stream"))
+
+    shown = browser.new_page()
+    errors: list[str] = []
+    shown.on("pageerror", lambda error: errors.append(str(error)))
+    shown.route("**/*", serve)
+    shown.goto(f"{SITE}index.html")
+    shown.wait_for_function("typeof window.LForms?.Util?.addFormToPage === 'function'")
+    yield shown
+    shown.close()
+    assert outside == [], "the page asked for something that is not LHC-Forms"
+    assert errors == []
+
+
+def show(
+    page: Page,
+    questionnaire: dict[str, Any] = QUESTIONNAIRE,
+    *,
+    response: dict[str, Any] | None = None,
+    weights_hidden: bool = True,
+) -> None:
+    """Show the Questionnaire (with a saved response), as docs/fhir.md tells an app to."""
+    page.evaluate(
+        """async ([questionnaire, response, hidden]) => {
+          LForms.Util.removeFormsFromPage('form');
+          let form = LForms.Util.convertFHIRQuestionnaireToLForms(questionnaire, 'R4');
+          if (response) {
+            form = LForms.Util.mergeFHIRDataIntoLForms(
+              'QuestionnaireResponse', response, form, 'R4');
+          }
+          form.templateOptions = {...form.templateOptions, displayScoreWithAnswerText: !hidden};
+          await LForms.Util.addFormToPage(form, 'form');
+        }""",
+        [questionnaire, response, weights_hidden],
+    )
+
+
+def _options(page: Page, link: str) -> Any:
+    item = page.locator(f'lhc-item[id^="item-{link}/"]')
+    return item.locator("label.ant-radio-wrapper, label.ant-checkbox-wrapper")
+
+
+def choose(page: Page, link: str, label: str) -> None:
+    """Click an option of a question by its words, as a person would."""
+    _options(page, link).filter(has_text=re.compile(f"^{re.escape(label)}$")).click()
+
+
+def answer(page: Page, payload: dict[str, Any]) -> None:
+    """Answer the shown form as the payload does: every answer, by its option's words."""
+    for item in BUILTIN.items:
+        given = payload.get(item.group, {})
+        if item.id not in given:
+            continue
+        value = given[item.id]
+        labels = {o.value: o.label for o in item.options if o.value is not None}
+        values = value if isinstance(value, list) else [value]
+        for one in values:
+            choose(page, item.id, DECLINED if one is None else labels[one])
+
+
+def response(page: Page) -> dict[str, Any]:
+    """The QuestionnaireResponse that LHC-Forms makes of the form."""
+    made: dict[str, Any] = page.evaluate(
+        "LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', "
+        "document.getElementById('form'))"
+    )
+    return made
+
+
+def scores(resource: dict[str, Any]) -> dict[str, Any]:
+    """The calculated scores in a QuestionnaireResponse by linkId (None: no answer)."""
+    found: dict[str, Any] = {}
+
+    def walk(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            if item["linkId"].startswith("score:") and item["linkId"] != "score:group":
+                answers = item.get("answer", [])
+                found[item["linkId"]] = answers[0]["valueDecimal"] if answers else None
+            walk(item.get("item", []))
+
+    walk(resource.get("item", []))
+    return found
+
+
+def expected(payload: dict[str, Any]) -> dict[str, Any]:
+    score = blunting.score(payload)
+    parts = [(f"score:domain:{d}", r) for d, r in score.domains.items()]
+    parts.append(("score:total", score.total))
+    return {
+        f"{link}:{statistic}": getattr(result, statistic)
+        for link, result in parts
+        for statistic in ("raw", "mean", "scaled")
+    }
+
+
+def _shown_scores(resource: dict[str, Any]) -> dict[str, Any]:
+    """Every score, None where LHC-Forms has none."""
+    found = scores(resource)
+    return {link: found.get(link) for link in expected(COMPLETE)}
+
+
+#: Estimated scores: two items left out and one declined, so domains are prorated.
+PRORATED = {
+    **COMPLETE,
+    "answers": {
+        **{k: v for k, v in COMPLETE["answers"].items() if k not in ("crying_1", "empathy_2")},
+        "positive_3": None,
+    },
+}
+
+
+def _in_option_order(context: dict[str, Any]) -> dict[str, Any]:
+    """The context answers; several answers in their options' order, as LHC-Forms gives them."""
+    order = {item.id: [o.value for o in item.options] for item in BUILTIN.items}
+    return {
+        link: sorted(value, key=order[link].index) if isinstance(value, list) else value
+        for link, value in context.items()
+    }
+
+
+def _fill_and_check(page: Page, payload: dict[str, Any], questionnaire: dict[str, Any]) -> None:
+    show(page, questionnaire)
+    answer(page, payload)
+    made = response(page)
+    assert _shown_scores(made) == expected(payload)
+    back = fhir.from_questionnaire_response(made)  # LHC-Forms' own response, read back
+    assert back["answers"] == payload["answers"]
+    assert back.get("context", {}) == _in_option_order(payload.get("context", {}))
+    assert blunting.score(back).domains == blunting.score(payload).domains
+    assert blunting.score(back).total == blunting.score(payload).total
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(payloads(BUILTIN, complete=False))
+@example(COMPLETE)
+@example(PRORATED)
+@example({"questionnaire": "blunting", "version": "1.0.0", "answers": {}})
+def test_lforms_computes_our_scores_and_its_response_reads_back(
+    page: Page, payload: dict[str, Any]
+) -> None:
+    _fill_and_check(page, payload, QUESTIONNAIRE)
+
+
+def test_the_prorated_example_is_prorated() -> None:
+    assert {r.prorated for r in blunting.score(PRORATED).domains.values()} == {True}
+
+
+def _weighed_by(url: str) -> dict[str, Any]:
+    """The Questionnaire with its scores in one extension only, as an R4-only filler reads it."""
+    changed = copy.deepcopy(QUESTIONNAIRE)
+
+    def walk(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            for option in item.get("answerOption", []):
+                option["extension"] = [
+                    e
+                    for e in option.get("extension", [])
+                    if e["url"] not in (ORDINAL_VALUE, ITEM_WEIGHT) or e["url"] == url
+                ]
+            walk(item.get("item", []))
+
+    walk(changed["item"])
+    other = ITEM_WEIGHT if url == ORDINAL_VALUE else ORDINAL_VALUE
+    assert other not in json.dumps(changed)
+    return changed
+
+
+@pytest.mark.parametrize("url", [ORDINAL_VALUE, ITEM_WEIGHT], ids=["ordinalValue", "itemWeight"])
+@pytest.mark.parametrize("payload", [COMPLETE, PRORATED], ids=["complete", "prorated"])
+def test_lforms_computes_the_same_from_either_weight(
+    page: Page, url: str, payload: dict[str, Any]
+) -> None:
+    _fill_and_check(page, payload, _weighed_by(url))
+
+
+BY_ID = {item.id: item for item in BUILTIN.items}
+
+
+def test_a_person_does_not_see_the_weights(page: Page) -> None:
+    crying_6 = BY_ID["crying_6"]
+    assert crying_6.reverse
+    show(page)
+    words = [o.label for o in crying_6.options if o.value is not None]
+    assert _options(page, "crying_6").all_inner_texts() == [*words, DECLINED]
+    # what docs/fhir.md's option hides: by default, each option's score beside its words
+    show(page, weights_hidden=False)
+    assert _options(page, "crying_6").all_inner_texts()[0] == "Not at all - 4"
+
+
+def test_a_saved_response_goes_on_calculating(page: Page) -> None:
+    show(page, response=fhir.to_questionnaire_response(COMPLETE))
+    assert _shown_scores(response(page)) == expected(COMPLETE)
+    choose(page, "crying_1", "Very much")
+    changed = {**COMPLETE, "answers": {**COMPLETE["answers"], "crying_1": 4}}
+    assert _shown_scores(response(page)) == expected(changed)
+
+
+def test_an_option_that_must_stand_alone_is_refused_beside_another(page: Page) -> None:
+    """LHC-Forms lets a person tick "None" beside a medicine (it does not apply optionExclusive).
+
+    blunting then refuses its response, naming the question.
+    """
+    show(page)
+    choose(page, "medications", BY_ID["medications"].options[0].label)
+    choose(page, "medications", "None")
+    made = response(page)
+    with pytest.raises(blunting.InvalidResponse) as caught:
+        fhir.from_questionnaire_response(made)
+    ((path, keyword),) = [(p.path, p.keyword) for p in caught.value.problems]
+    assert keyword == "maxItems"
+    assert re.fullmatch(r"QuestionnaireResponse\.item\[\d+\]\.item\[\d+\]", path)
