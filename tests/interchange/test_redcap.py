@@ -84,6 +84,9 @@ def test_the_dictionary_of_the_builtin_questionnaire() -> None:
     medications = by_name["medications"]
     assert medications["Field Type"] == "checkbox"
     assert medications["Field Note"] == "Choose all that apply."
+    # ticking "None" or "I don't know" unticks the medicines, as the schema wants
+    assert medications["Field Annotation"] == "@NONEOFTHEABOVE='none,unknown'"
+    assert by_name["impact"]["Field Annotation"] == ""
     assert medications["Choices, Calculations, OR Slider Labels"].startswith(
         "ssri, An SSRI, such as sertraline, fluoxetine"
     )

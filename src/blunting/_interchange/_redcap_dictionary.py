@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from blunting._errors import InvalidQuestionnaire, Problem
 from blunting._interchange._redcap_layout import COLUMNS, RECORD_ID, form_name, mean_field
-from blunting._questionnaire import labels
+from blunting._questionnaire import code, labels
 from blunting._text import describe, pointer
 
 if TYPE_CHECKING:
@@ -46,6 +46,12 @@ def _row(**cells: str) -> list[str]:
 
 def _choices(item: Item) -> str:
     return " | ".join(f"{code}, {label}" for code, label in labels(item).items())
+
+
+def _alone(item: Item) -> str:
+    """REDCap's action tag that unticks the other choices when one that stands alone is ticked."""
+    alone = [code(o.value) for o in item.options if o.exclusive and o.value is not None]
+    return f"@NONEOFTHEABOVE='{','.join(alone)}'" if item.multiple and alone else ""
 
 
 def _labels(q: Questionnaire) -> Iterator[Problem]:
@@ -168,6 +174,7 @@ def to_redcap_dictionary(q: Questionnaire) -> str:
                 choices=_choices(item),
                 note=item.description or "",
                 required="y" if item.required else "",
+                annotation=_alone(item),
             )
         )
     means = [(mean_field(d), f"{d.title}: mean", calc.domain(d)) for d in q.domains]
