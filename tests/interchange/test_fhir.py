@@ -184,6 +184,19 @@ def test_options_that_stand_alone_are_marked_exclusive(q: blunting.Questionnaire
         assert _exclusive_codes(items["medications"]) == ["none", "unknown", "asked-declined"]
 
 
+def test_a_null_among_several_answers_is_not_marked_exclusive() -> None:
+    """Where the schema lets null sit beside other answers, nothing says it stands alone."""
+    document = read_json(MINI_PATH)
+    document["properties"]["context"]["properties"]["tags"] = {
+        "title": "Tags",
+        "type": "array",
+        "items": {"oneOf": [{"const": "ab", "title": "A"}, {"const": None, "title": "Declined"}]},
+    }
+    q = blunting.load(document)
+    assert [o.exclusive for o in next(i for i in q.items if i.id == "tags").options] == [False] * 2
+    assert _exclusive_codes(_by_link(fhir.to_questionnaire(q))["tags"]) == []
+
+
 def _controls(item: dict[str, Any]) -> list[str]:
     return [
         coding["code"]
@@ -250,6 +263,24 @@ def test_an_unanswered_response_says_so() -> None:
     assert "No question was answered." in _shown(fhir.to_questionnaire_response(empty))
 
 
+def test_the_narrative_holds_any_text_of_a_questionnaire_safely() -> None:
+    document = read_json(MINI_PATH)
+    hostile = "<b>&amp;</b> \x01 \ud800 ]]>"
+    document["title"] = hostile
+    first = document["properties"]["answers"]["properties"]["a1"]
+    first["title"] = hostile
+    first["oneOf"][0]["title"] = hostile
+    q = blunting.load(document)
+    shown = _shown(fhir.to_questionnaire(q))
+    # markup shown as text; what XML cannot hold shown as U+FFFD
+    assert shown.startswith("<b>&amp;</b> \ufffd \ufffd ]]> Version 0.1.0.")
+    assert shown.count("<b>&amp;</b>") == 3
+    value = first["oneOf"][0]["const"]
+    payload = {"questionnaire": "mini", "version": "0.1.0", "answers": {"a1": value}}
+    response = fhir.to_questionnaire_response(payload, questionnaire=q)
+    assert "<b>&amp;</b> \ufffd \ufffd ]]>" in _shown(response)
+
+
 @given(st.data())
 def test_every_narrative_is_safe_xhtml(data: st.DataObject) -> None:
     q = data.draw(questionnaires)
@@ -293,7 +324,7 @@ def test_an_apps_questionnaire_under_its_url() -> None:
 @pytest.mark.parametrize(
     "url",
     ["fhir.example.org/Questionnaire/x", "https://a.example/q|1", "https://a.example/q#x",
-     "https://a.example/ q", "", 7, "https://a.example/\x00"],
+     "https://a.example/ q", "", 7, "https://a.example/\x00", "https://a.example/\ud800"],
 )  # fmt: skip
 def test_a_url_that_is_no_canonical_url_is_refused(url: Any) -> None:
     resource = fhir.to_questionnaire_response(COMPLETE)

@@ -47,6 +47,12 @@ def test_exclusive_options_come_from_what_the_schema_means() -> None:
     assert _exclusive(blunting.load(document), "medications") == []
 
 
+def test_exclusive_options_of_a_document_whose_id_ends_in_an_empty_fragment() -> None:
+    document = read_json(BUILTIN_PATH)
+    document["$id"] += "#"  # allowed by Draft 2020-12
+    assert _exclusive(blunting.load(document), "medications") == ["none", "unknown"]
+
+
 def test_nullable_and_required_come_from_the_schema() -> None:
     document = copy.deepcopy(MINI_DOCUMENT)
     answers = document["properties"]["answers"]

@@ -50,8 +50,7 @@ def _answer_option(
     if weight is not None:  # the score twice: R4's core extension, and the later standard one
         extensions.append({"url": ORDINAL_VALUE, "valueDecimal": weight})
         extensions.append({"url": ITEM_WEIGHT, "valueDecimal": weight})
-    # "prefer not to answer" is the whole answer (null), never one of several
-    if question.item.multiple and (option.exclusive or option.value is None):
+    if question.item.multiple and option.exclusive:
         extensions.append({"url": OPTION_EXCLUSIVE, "valueBoolean": True})
     made: dict[str, Any] = {"extension": extensions} if extensions else {}
     if option.value is None:
@@ -79,7 +78,8 @@ def _question_item(q: Questionnaire, question: Question, system: str) -> dict[st
     item = question.item
     options = list(item.options)
     if question.item.nullable and all(o.value is not None for o in options):
-        options.append(Option(None, "Prefer not to answer"))
+        # null as the whole answer: on a question of several answers, it stands alone
+        options.append(Option(None, "Prefer not to answer", exclusive=item.multiple))
     made: dict[str, Any] = {
         # every option in sight, as a scale is shown on paper
         "extension": [

@@ -41,10 +41,10 @@ DECLINED = {
     "code": "asked-declined",
 }
 
-#: An absolute URL (RFC 3986: a scheme, then no whitespace or control character) that a FHIR
+#: An absolute URL (a scheme, then no whitespace, control character or lone surrogate) that a FHIR
 #: canonical reference can hold: no ``|`` (it comes before a version) and no
 #: ``#`` (a fragment would name a contained resource).
-_CANONICAL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|#\x00-\x1f\x7f]+")
+_CANONICAL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|#\x00-\x1f\x7f\ud800-\udfff]+")
 
 #: linkIds of the items that are not questions. Every one has a colon, which
 #: an item id never has, so they never clash with a question's linkId.

@@ -37,14 +37,14 @@ def _exclusive(
 ) -> frozenset[object]:
     """The options of a multiple-choice question that its schema lets stand only alone.
 
-    Read from what the schema means, not from how it says it: an option is
-    exclusive when it is a valid answer by itself and no answer holding it with
-    another option, in either order, is valid.
+    Read from what the schema accepts, not from how it says it: an option is
+    exclusive when it is a valid answer by itself and no answer of it and one
+    other option, in either order, is valid.
     """
     question = document["properties"][group]["properties"][item]
     values = [option["const"] for option in question["items"]["oneOf"]]
     checker = Checker(
-        {"$ref": f"{document['$id']}#/properties/{group}/properties/{item}"},
+        {"$ref": f"{document['$id'].removesuffix('#')}#/properties/{group}/properties/{item}"},
         registry,
         limits=False,
     )
