@@ -263,22 +263,58 @@ def test_an_unanswered_response_says_so() -> None:
     assert "No question was answered." in _shown(fhir.to_questionnaire_response(empty))
 
 
-def test_the_narrative_holds_any_text_of_a_questionnaire_safely() -> None:
+def _hostile(*texts: str) -> tuple[blunting.Questionnaire, dict[str, Any]]:
+    """The mini questionnaire with these texts as its title, a1's question and first label."""
     document = read_json(MINI_PATH)
-    hostile = "<b>&amp;</b> \x01 \ud800 ]]>"
-    document["title"] = hostile
     first = document["properties"]["answers"]["properties"]["a1"]
-    first["title"] = hostile
-    first["oneOf"][0]["title"] = hostile
-    q = blunting.load(document)
-    shown = _shown(fhir.to_questionnaire(q))
-    # markup shown as text; what XML cannot hold shown as U+FFFD
-    assert shown.startswith("<b>&amp;</b> \ufffd \ufffd ]]> Version 0.1.0.")
-    assert shown.count("<b>&amp;</b>") == 3
+    document["title"], first["title"], first["oneOf"][0]["title"] = texts
     value = first["oneOf"][0]["const"]
     payload = {"questionnaire": "mini", "version": "0.1.0", "answers": {"a1": value}}
+    return blunting.load(document), payload
+
+
+def test_the_narrative_shows_markup_in_texts_as_text() -> None:
+    markup = "<b>&amp;</b> ]]> \ufffe"
+    q, payload = _hostile(markup, markup, markup)
+    shown = _shown(fhir.to_questionnaire(q))
+    # markup shown as text; what XML cannot hold (U+FFFE) as U+FFFD
+    assert shown.startswith("<b>&amp;</b> ]]> \ufffd Version 0.1.0.")
+    assert shown.count("<b>&amp;</b>") == 3
     response = fhir.to_questionnaire_response(payload, questionnaire=q)
-    assert "<b>&amp;</b> \ufffd \ufffd ]]>" in _shown(response)
+    assert "<b>&amp;</b> ]]> \ufffd" in _shown(response)
+
+
+def test_texts_that_fhir_cannot_hold_are_refused_each_at_its_place() -> None:
+    q, payload = _hostile("a\x01b", "d\u2028e", "c\ud800")
+    expected = [
+        ("/title", "fhir"),
+        ("/properties/answers/properties/a1/title", "fhir"),
+        ("/properties/answers/properties/a1/oneOf/0/title", "fhir"),
+    ]
+    converters: list[Callable[[], object]] = [
+        lambda: fhir.to_questionnaire(q),
+        lambda: fhir.to_questionnaire_response(payload, questionnaire=q),
+    ]
+    for convert in converters:
+        with pytest.raises(blunting.InvalidQuestionnaire) as caught:
+            convert()
+        assert [(p.path, p.keyword) for p in caught.value.problems] == expected
+
+
+def test_an_empty_context_title_is_refused() -> None:
+    document = read_json(MINI_PATH)
+    document["properties"]["context"]["title"] = ""  # a FHIR string is never empty
+    with pytest.raises(blunting.InvalidQuestionnaire) as caught:
+        fhir.to_questionnaire(blunting.load(document))
+    assert [(p.path, p.keyword) for p in caught.value.problems] == [
+        ("/properties/context/title", "fhir")
+    ]
+
+
+def test_a_respondent_id_with_a_lone_surrogate_is_refused() -> None:
+    with pytest.raises(blunting.InvalidResponse) as caught:
+        fhir.to_questionnaire_response({**COMPLETE, "respondent": "a\ud800"})
+    assert [(p.path, p.keyword) for p in caught.value.problems] == [("/respondent", "fhir")]
 
 
 @given(st.data())

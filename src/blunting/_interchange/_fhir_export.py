@@ -5,10 +5,11 @@ See docs/fhir.md. The resources are plain JSON-ready data (``dict``).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from blunting._errors import InvalidResponse, Problems
+from blunting._errors import InvalidQuestionnaire, InvalidResponse, Problem, Problems
 from blunting._interchange._fhir_expressions import Expressions
 from blunting._interchange._fhir_layout import (
     CALCULATED,
@@ -32,7 +33,7 @@ from blunting._interchange._fhir_layout import (
     score_link,
 )
 from blunting._interchange._fhir_narrative import questionnaire_text, response_text
-from blunting._questionnaire import Option, code, dispatch
+from blunting._questionnaire import Option, code, dispatch, texts
 from blunting._text import describe
 
 if TYPE_CHECKING:
@@ -144,6 +145,7 @@ def to_questionnaire(q: Questionnaire, *, url: str | None = None) -> dict[str, A
 
     .. versionadded:: 0.1.0
     """
+    _fhir_texts(q)
     questions_by_id = layout(q)
     system = code_system_url(q)
     expressions = Expressions(q)
@@ -256,6 +258,7 @@ def to_questionnaire_response(
     """
     q = questionnaire if questionnaire is not None else dispatch(payload)
     named = canonical(q, url)
+    _fhir_texts(q)
     score = q.score(payload)
     _not_fhir(payload).raise_as(InvalidResponse)  # type: ignore[arg-type]  # valid: an object
     return _response(q, payload, score, named)  # type: ignore[arg-type]
@@ -276,11 +279,35 @@ def _is_fhir_string(value: object) -> bool:
     """Whether a FHIR R4 string holds it: no whitespace or control character but four.
 
     FHIR's pattern allows space, carriage return, line feed, tab, or anything
-    that is not whitespace; and FHIR has no other control characters.
+    that is not whitespace; and FHIR has no other control characters. A lone
+    surrogate is no character at all: no JSON encoder can write it as UTF-8.
     """
     return isinstance(value, str) and all(
-        c in _FHIR_SPACES or not (c.isspace() or c < " ") for c in value
+        c in _FHIR_SPACES or not (c.isspace() or c < " " or "\ud800" <= c <= "\udfff")
+        for c in value
     )
+
+
+@functools.lru_cache(maxsize=64)  # a few questionnaires at a time, as layout()
+def _texts_not_fhir(q: Questionnaire) -> tuple[Problem, ...]:
+    """Problems of the questionnaire's texts that a FHIR string cannot hold."""
+    found = Problems()
+    for at, text, _ in texts(q):
+        if not (text and _is_fhir_string(text)):
+            found.add(
+                at,
+                f"{describe(text)} is not a FHIR string (not empty; no whitespace or control "
+                "character but space, tab, line feed and carriage return)",
+                "fhir",
+            )
+    return tuple(found.found)
+
+
+def _fhir_texts(q: Questionnaire) -> None:
+    """Raise :class:`InvalidQuestionnaire` if FHIR cannot hold one of the questionnaire's texts."""
+    problems = _texts_not_fhir(q)
+    if problems:
+        raise InvalidQuestionnaire(list(problems))
 
 
 def _not_fhir(payload: Mapping[str, Any]) -> Problems:

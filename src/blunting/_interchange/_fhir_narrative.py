@@ -9,9 +9,12 @@ It is a rendering for people: readers of a resource never take data from it.
 
 from __future__ import annotations
 
+import functools
 import re
 from html import escape
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from blunting._interchange._fhir_layout import STATISTICS
 
@@ -63,42 +66,82 @@ def questionnaire_text(q: Questionnaire) -> dict[str, str]:
     return _narrative(parts)
 
 
-def _answer(item: Item, value: object) -> str:
-    """The labels of a valid answer: its options', or "Prefer not to answer" for null."""
-    labels: dict[object, str] = {option.value: option.label for option in item.options}
-    labels.setdefault(None, "Prefer not to answer")
-    values: list[object] = value if item.multiple and isinstance(value, list) else [value]
-    return "; ".join(labels[v] for v in values)
+@attrs.frozen
+class _Shown:
+    """What every response's narrative shows of a questionnaire, made once."""
+
+    heading: str
+    #: Per question in order: its group, its id, and its table row by answer
+    #: value (null: "Prefer not to answer"); for a question of several answers,
+    #: the row's start and its options' labels instead.
+    questions: tuple[tuple[str, str, dict[object, str] | tuple[str, dict[object, str]]], ...]
+    domains: tuple[tuple[str, str], ...]
+
+
+@functools.lru_cache(maxsize=64)  # a few questionnaires at a time, as layout()
+def _shown(q: Questionnaire) -> _Shown:
+    questions: list[tuple[str, str, dict[object, str] | tuple[str, dict[object, str]]]] = []
+    for item in q.items:
+        labels: dict[object, str] = {o.value: _text(o.label) for o in item.options}
+        labels.setdefault(None, _text("Prefer not to answer"))
+        start = f"<tr><td>{_text(item.text)}</td><td>"
+        if item.multiple:
+            questions.append((item.group, item.id, (start, labels)))
+        else:
+            rows = {value: f"{start}{label}</td></tr>" for value, label in labels.items()}
+            questions.append((item.group, item.id, rows))
+    return _Shown(
+        heading=_element("h2", _text(f"{q.title}, version {q.version}")),
+        questions=tuple(questions),
+        domains=tuple((d.id, _text(d.title)) for d in q.domains),
+    )
+
+
+def _cells(cells: Iterable[str], tag: str = "td") -> str:
+    """A table row of cells already escaped."""
+    return "<tr>" + "".join(f"<{tag}>{cell}</{tag}>" for cell in cells) + "</tr>"
 
 
 def _row(cells: Iterable[str], tag: str = "td") -> str:
-    return _element("tr", "".join(_element(tag, _text(cell)) for cell in cells))
+    return _cells((_text(cell) for cell in cells), tag)
 
 
 def _score_row(title: str, result: DomainScore) -> str:
     numbers = [getattr(result, statistic) for statistic in STATISTICS]
-    return _row([title, *("not scored" if n is None else str(n) for n in numbers)])
+    return _cells([title, *("not scored" if n is None else str(n) for n in numbers)])
+
+
+_QUESTION_HEADER = _row(["Question", "Answer"], "th")
+_SCORE_HEADER = _row(["Score", "Raw", "Mean", "Scaled (0-100)"], "th")
+_NOT_A_DIAGNOSIS = _element("p", _text(NOT_A_DIAGNOSIS))
 
 
 def response_text(q: Questionnaire, payload: Mapping[str, Any], score: Score) -> dict[str, str]:
     """The narrative of an exported ``QuestionnaireResponse``: the answers, then the scores."""
-    parts = [_element("h2", _text(f"{q.title}, version {q.version}"))]
+    shown = _shown(q)
+    parts = [shown.heading]
     if "respondent" in payload:
         parts.append(_element("p", _text(f"Respondent: {payload['respondent']}")))
     if "completed" in payload:
         parts.append(_element("p", _text(f"Completed: {payload['completed']}")))
-    rows = [
-        _row([item.text, _answer(item, payload[item.group][item.id])])
-        for item in q.items
-        if item.id in payload.get(item.group, {})
-    ]
+    rows = []
+    for group, item_id, shows in shown.questions:
+        given = payload.get(group)
+        if given is None or item_id not in given:
+            continue
+        value = given[item_id]
+        if isinstance(shows, dict):
+            rows.append(shows[value])
+        else:
+            start, labels = shows
+            values: list[object] = value if isinstance(value, list) else [value]
+            rows.append(start + "; ".join(labels[v] for v in values) + "</td></tr>")
     if rows:
-        parts.append(_element("table", _row(["Question", "Answer"], "th") + "".join(rows)))
+        parts.append(_element("table", _QUESTION_HEADER + "".join(rows)))
     else:
         parts.append(_element("p", "No question was answered."))
-    header = _row(["Score", "Raw", "Mean", "Scaled (0-100)"], "th")
-    scores = [_score_row(d.title, score.domains[d.id]) for d in q.domains]
+    scores = [_score_row(title, score.domains[d]) for d, title in shown.domains]
     scores.append(_score_row("Total", score.total))
-    parts.append(_element("table", header + "".join(scores)))
-    parts.append(_element("p", _text(NOT_A_DIAGNOSIS)))
+    parts.append(_element("table", _SCORE_HEADER + "".join(scores)))
+    parts.append(_NOT_A_DIAGNOSIS)
     return _narrative(parts)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from blunting._errors import InvalidQuestionnaire, Problem
 from blunting._interchange._redcap_layout import COLUMNS, RECORD_ID, form_name, mean_field
-from blunting._questionnaire import code, labels
+from blunting._questionnaire import code, labels, texts
 from blunting._text import describe, pointer
 
 if TYPE_CHECKING:
@@ -56,21 +56,9 @@ def _alone(item: Item) -> str:
 
 def _labels(q: Questionnaire) -> Iterator[Problem]:
     """A problem for each option label that a REDCap choice cannot hold."""
-    for item in q.items:
-        at = (
-            "properties",
-            item.group,
-            "properties",
-            item.id,
-            *(("items",) if item.multiple else ()),
-        )
-        for index, option in enumerate(item.options):
-            if option.value is not None and ("|" in option.label or "\n" in option.label):
-                yield Problem(
-                    pointer((*at, "oneOf", index, "title")),
-                    f"{describe(option.label)}: a REDCap choice has no '|' or newline",
-                    "title",
-                )
+    for at, label, option in texts(q):
+        if option is not None and option.value is not None and ("|" in label or "\n" in label):
+            yield Problem(at, f"{describe(label)}: a REDCap choice has no '|' or newline", "title")
 
 
 class _Calc:

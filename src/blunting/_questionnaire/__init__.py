@@ -26,6 +26,7 @@ from blunting._questionnaire._model import (
     labels,
     results,
     score_text,
+    texts,
 )
 from blunting._questionnaire._resources import score_schema
 
@@ -49,4 +50,5 @@ __all__ = [
     "results",
     "score_schema",
     "score_text",
+    "texts",
 ]

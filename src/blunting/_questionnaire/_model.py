@@ -12,6 +12,8 @@ from blunting._errors import InvalidResponse, Problem
 from blunting._text import describe, pointer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from blunting._schema import Checker
     from blunting._scoring import Results, Score, Scorer
 
@@ -87,6 +89,29 @@ def code(value: int | str) -> str:
 def codes(item: Item) -> dict[str, int | str]:
     """An item's answer options' values by their code, in order."""
     return {code(o.value): o.value for o in item.options if o.value is not None}
+
+
+def texts(q: Questionnaire) -> Iterator[tuple[str, str, Option | None]]:
+    """Every text a person reads, with its JSON Pointer into the document.
+
+    ``(pointer, text, option)``: the option is the one whose label it is, else
+    ``None``. Converters check with it that their format can hold each text.
+    """
+    yield "/title", q.title, None
+    if q.description is not None:
+        yield "/description", q.description, None
+    if q.context_title is not None:  # its own title, or the default "Context"
+        yield pointer(("properties", CONTEXT, "title")), q.context_title, None
+    for index, domain in enumerate(q.domains):
+        yield pointer(("x-scoring", "domains", index, "title")), domain.title, None
+    for item in q.items:
+        at = ("properties", item.group, "properties", item.id)
+        yield pointer((*at, "title")), item.text, None
+        if item.description is not None:
+            yield pointer((*at, "description")), item.description, None
+        choices = (*at, "items") if item.multiple else at
+        for index, option in enumerate(item.options):
+            yield pointer((*choices, "oneOf", index, "title")), option.label, option
 
 
 def labels(item: Item) -> dict[str, str]:
