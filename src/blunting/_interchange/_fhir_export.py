@@ -29,6 +29,7 @@ from blunting._interchange._fhir_layout import (
     domain_group,
     layout,
     name,
+    offered,
     questionnaire_url,
     score_link,
 )
@@ -77,10 +78,7 @@ def _control(control: str, display: str) -> dict[str, Any]:
 
 def _question_item(q: Questionnaire, question: Question, system: str) -> dict[str, Any]:
     item = question.item
-    options = list(item.options)
-    if question.item.nullable and all(o.value is not None for o in options):
-        # null as the whole answer: on a question of several answers, it stands alone
-        options.append(Option(None, "Prefer not to answer", exclusive=item.multiple))
+    options = offered(item)
     made: dict[str, Any] = {
         # every option in sight, as a scale is shown on paper
         "extension": [

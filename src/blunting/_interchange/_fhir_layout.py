@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 import attrs
 
 from blunting._errors import InvalidQuestionnaire, Problem
-from blunting._questionnaire import codes
+from blunting._questionnaire import Option, codes
 from blunting._text import describe
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from blunting._questionnaire import Item, Option, Questionnaire
+    from blunting._questionnaire import Item, Questionnaire
 
 #: Canonical URLs of this library's FHIR resources start here; identifiers, never fetched.
 BASE_URL = "https://w3id.org/blunting/fhir"
@@ -45,6 +45,9 @@ DECLINED = {
 #: canonical reference can hold: no ``|`` (it comes before a version) and no
 #: ``#`` (a fragment would name a contained resource).
 _CANONICAL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|#\x00-\x1f\x7f\ud800-\udfff]+")
+
+#: The words of "prefer not to answer" where the questionnaire gives none.
+DECLINED_LABEL = "Prefer not to answer"
 
 #: linkIds of the items that are not questions. Every one has a colon, which
 #: an item id never has, so they never clash with a question's linkId.
@@ -109,6 +112,17 @@ class Question:
             return None
         value = int(option.value)
         return scale[0] + scale[1] - value if self.item.reverse else value
+
+
+def offered(item: Item) -> tuple[Option, ...]:
+    """A question's options as FHIR offers them: "Prefer not to answer" last wherever null is.
+
+    A question that takes null without listing it as an option gets it; as the
+    whole answer, it stands alone on a question of several answers.
+    """
+    if item.nullable and all(o.value is not None for o in item.options):
+        return (*item.options, Option(None, DECLINED_LABEL, exclusive=item.multiple))
+    return item.options
 
 
 @functools.lru_cache(maxsize=64)  # a few questionnaires at a time; loaded ones are let go

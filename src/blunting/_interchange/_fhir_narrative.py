@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from blunting._interchange._fhir_layout import STATISTICS
+from blunting._interchange._fhir_layout import STATISTICS, offered
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -45,7 +45,7 @@ def _narrative(parts: Iterable[str]) -> dict[str, str]:
 
 
 def _question(item: Item) -> str:
-    options = "; ".join(option.label for option in item.options)
+    options = "; ".join(option.label for option in offered(item))
     return _element("li", _text(item.text) + _element("p", _text(f"Options: {options}")))
 
 
@@ -82,8 +82,7 @@ class _Shown:
 def _shown(q: Questionnaire) -> _Shown:
     questions: list[tuple[str, str, dict[object, str] | tuple[str, dict[object, str]]]] = []
     for item in q.items:
-        labels: dict[object, str] = {o.value: _text(o.label) for o in item.options}
-        labels.setdefault(None, _text("Prefer not to answer"))
+        labels: dict[object, str] = {o.value: _text(o.label) for o in offered(item)}
         start = f"<tr><td>{_text(item.text)}</td><td>"
         if item.multiple:
             questions.append((item.group, item.id, (start, labels)))

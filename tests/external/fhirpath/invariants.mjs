@@ -21,6 +21,9 @@
 // (the narrative's div), which it does not count among primitives; there ele-1
 // is decided as FHIR defines it, by the element having a value.
 //
+// Besides the constraints, every primitive value must match the pattern its
+// type's definition gives (key "regex"): a FHIR string is never empty.
+//
 // The walk is strict: an element that the definitions do not know, or an
 // expression the engine cannot evaluate, is a failure too (key "walk"), so a
 // resource is never passed because part of it was not looked at.
@@ -62,6 +65,14 @@ function typeOf(type) {
   if (type === undefined) return undefined;
   const fhirType = type.extension?.find((e) => e.url === FHIR_TYPE)?.valueUrl;
   return fhirType ?? type.code;
+}
+
+const REGEX = "http://hl7.org/fhir/StructureDefinition/regex";
+// The pattern of a primitive type's value, from its definition (xhtml has none).
+function patternOf(typed, type) {
+  const value = typed.elements.get(`${type}.value`);
+  const regex = value?.type?.[0]?.extension?.find((e) => e.url === REGEX)?.valueString;
+  return regex === undefined ? undefined : new RegExp(`^(?:${regex})$`);
 }
 
 const XHTML_HAS_VALUE = (value) => typeof value === "string" && value.length > 0;
@@ -177,6 +188,14 @@ class Walk {
         }
         const constraints = [...own, ...(typed.elements.get(type).constraint ?? [])];
         if (typed.kind === "primitive-type") {
+          // Its value matches the pattern the type's definition gives (a string is not empty).
+          const pattern = patternOf(typed, type);
+          values.forEach((v, i) => {
+            this.checked.regex = (this.checked.regex ?? 0) + 1;
+            if (pattern && !pattern.test(String(v))) {
+              this.fail("regex", "error", `not a FHIR ${type}: ${JSON.stringify(v)}`, node(i));
+            }
+          });
           // A primitive is checked where it stands: `name.all(expression)` on its parent.
           const named = element.path.endsWith("[x]") ? name.slice(0, -upper(type).length) : name;
           const member = named.replace(/^_/, "");
