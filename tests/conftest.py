@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -101,6 +102,33 @@ def run(*args: str | Path, stdin: str = "", umask: int = -1) -> subprocess.Compl
         timeout=120,
         umask=umask,
     )
+
+
+#: The two extensions that carry an answer option's score in the FHIR export.
+ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
+
+
+def fhir_items(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every item of a FHIR Questionnaire or QuestionnaireResponse, nested ones too, in order."""
+    for item in items:
+        yield item
+        yield from fhir_items(item.get("item", []))
+
+
+def weighed_by(resource: dict[str, Any], url: str) -> dict[str, Any]:
+    """The Questionnaire with its options' scores in one extension only (``url``'s)."""
+    other = ITEM_WEIGHT if url == ORDINAL_VALUE else ORDINAL_VALUE
+    changed = copy.deepcopy(resource)
+    for item in fhir_items(changed["item"]):
+        for option in item.get("answerOption", []):
+            kept = [e for e in option.get("extension", []) if e["url"] != other]
+            if kept:
+                option["extension"] = kept
+            else:
+                option.pop("extension", None)
+    assert other not in json.dumps(changed)
+    return changed
 
 
 def chromium() -> str:

@@ -10,8 +10,6 @@ it makes must read back to the same answers and scores.
 
 from __future__ import annotations
 
-import copy
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 
 import blunting
 from blunting import fhir
-from conftest import ROOT, node_for, read_json
+from conftest import ITEM_WEIGHT, ORDINAL_VALUE, ROOT, fhir_items, node_for, read_json, weighed_by
 from strategies import payloads
 
 if TYPE_CHECKING:
@@ -32,8 +30,6 @@ LFORMS = ROOT / "tests" / "external" / "lforms"
 BUILTIN = blunting.questionnaire()
 QUESTIONNAIRE = fhir.to_questionnaire(BUILTIN)
 COMPLETE = read_json(ROOT / "examples" / "complete.json")
-ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
-ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 DECLINED = "Prefer not to answer"
 SITE = "http://lforms.test/"
 _TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
@@ -125,17 +121,11 @@ def response(page: Page) -> dict[str, Any]:
 
 def scores(resource: dict[str, Any]) -> dict[str, Any]:
     """The calculated scores in a QuestionnaireResponse by linkId (None: no answer)."""
-    found: dict[str, Any] = {}
-
-    def walk(items: list[dict[str, Any]]) -> None:
-        for item in items:
-            if item["linkId"].startswith("score:") and item["linkId"] != "score:group":
-                answers = item.get("answer", [])
-                found[item["linkId"]] = answers[0]["valueDecimal"] if answers else None
-            walk(item.get("item", []))
-
-    walk(resource.get("item", []))
-    return found
+    return {
+        item["linkId"]: item["answer"][0]["valueDecimal"] if "answer" in item else None
+        for item in fhir_items(resource.get("item", []))
+        if item["linkId"].startswith("score:") and item["linkId"] != "score:group"
+    }
 
 
 def expected(payload: dict[str, Any]) -> dict[str, Any]:
@@ -203,32 +193,12 @@ def test_the_prorated_example_is_prorated() -> None:
     assert {r.prorated for r in blunting.score(PRORATED).domains.values()} == {True}
 
 
-def _weighed_by(url: str) -> dict[str, Any]:
-    """The Questionnaire with its scores in one extension only, as an R4-only filler reads it."""
-    changed = copy.deepcopy(QUESTIONNAIRE)
-
-    def walk(items: list[dict[str, Any]]) -> None:
-        for item in items:
-            for option in item.get("answerOption", []):
-                option["extension"] = [
-                    e
-                    for e in option.get("extension", [])
-                    if e["url"] not in (ORDINAL_VALUE, ITEM_WEIGHT) or e["url"] == url
-                ]
-            walk(item.get("item", []))
-
-    walk(changed["item"])
-    other = ITEM_WEIGHT if url == ORDINAL_VALUE else ORDINAL_VALUE
-    assert other not in json.dumps(changed)
-    return changed
-
-
 @pytest.mark.parametrize("url", [ORDINAL_VALUE, ITEM_WEIGHT], ids=["ordinalValue", "itemWeight"])
 @pytest.mark.parametrize("payload", [COMPLETE, PRORATED], ids=["complete", "prorated"])
 def test_lforms_computes_the_same_from_either_weight(
     page: Page, url: str, payload: dict[str, Any]
 ) -> None:
-    _fill_and_check(page, payload, _weighed_by(url))
+    _fill_and_check(page, payload, weighed_by(QUESTIONNAIRE, url))
 
 
 BY_ID = {item.id: item for item in BUILTIN.items}

@@ -25,7 +25,17 @@ from hypothesis import strategies as st
 import blunting
 from blunting import fhir
 from conformance_suite import cases
-from conftest import MINI_PATH, ROOT, NodeScript, node_for, read_json
+from conftest import (
+    ITEM_WEIGHT,
+    MINI_PATH,
+    ORDINAL_VALUE,
+    ROOT,
+    NodeScript,
+    fhir_items,
+    node_for,
+    read_json,
+    weighed_by,
+)
 from strategies import payloads
 
 if TYPE_CHECKING:
@@ -36,8 +46,6 @@ MINI = blunting.load(MINI_PATH)
 QUESTIONNAIRES = {"blunting": BUILTIN, "mini": MINI}
 FHIRPATH = ROOT / "tests" / "external" / "fhirpath"
 SYSTEM = "https://w3id.org/blunting/fhir/CodeSystem/blunting"
-ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
-ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 DECLINED_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 COMPLETE = read_json(ROOT / "examples" / "complete.json")
@@ -78,12 +86,6 @@ def test_fhir_resources_refuses_what_r4_does_not_have() -> None:
         FHIRQuestionnaire.model_validate(resource)
 
 
-def _items(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    for item in items:
-        yield item
-        yield from _items(item.get("item", []))
-
-
 def test_the_questionnaire_layout() -> None:
     resource = fhir.to_questionnaire(BUILTIN)
     top = [(item["linkId"], item["type"]) for item in resource["item"]]
@@ -99,7 +101,7 @@ def test_the_questionnaire_layout() -> None:
     for domain, group in zip(BUILTIN.domains, resource["item"][1:4], strict=True):
         assert group["text"] == domain.title
         assert [item["linkId"] for item in group["item"]] == list(domain.items)
-    links = [item["linkId"] for item in _items(resource["item"])]
+    links = [item["linkId"] for item in fhir_items(resource["item"])]
     assert len(links) == len(set(links))
     # no contained CodeSystem: R4 lets a contained resource be reached only by a
     # "#id" reference (dom-3), and Coding.system must be absolute
@@ -109,7 +111,7 @@ def test_the_questionnaire_layout() -> None:
 
 
 def _by_link(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {item["linkId"]: item for item in _items(resource["item"])}
+    return {item["linkId"]: item for item in fhir_items(resource["item"])}
 
 
 @pytest.mark.parametrize("q", QUESTIONNAIRES.values(), ids=QUESTIONNAIRES)
@@ -764,21 +766,6 @@ class FHIRPath(NodeScript):
         return values
 
 
-def _weighed_by(resource: dict[str, Any], url: str) -> dict[str, Any]:
-    """The Questionnaire with its options' scores in one extension only."""
-    other = ITEM_WEIGHT if url == ORDINAL_VALUE else ORDINAL_VALUE
-    changed = copy.deepcopy(resource)
-    for item in _items(changed["item"]):
-        for option in item.get("answerOption", []):
-            kept = [e for e in option.get("extension", []) if e["url"] != other]
-            if kept:
-                option["extension"] = kept
-            else:
-                option.pop("extension", None)
-    assert other not in json.dumps(changed)
-    return changed
-
-
 #: The Questionnaire as exported, and as read by a form filler that knows only
 #: R4's ordinalValue, or only itemWeight.
 WEIGHTS = ("both", ORDINAL_VALUE, ITEM_WEIGHT)
@@ -791,7 +778,7 @@ def engines() -> Iterator[dict[tuple[str, str], FHIRPath]]:
     for name, q in QUESTIONNAIRES.items():
         resource = fhir.to_questionnaire(q)
         for weights in WEIGHTS:
-            shown = resource if weights == "both" else _weighed_by(resource, weights)
+            shown = resource if weights == "both" else weighed_by(resource, weights)
             running[name, weights] = FHIRPath(node, shown)
     yield running
     for engine in running.values():

@@ -15,6 +15,7 @@ from blunting._interchange._fhir_layout import (
     SCORE_GROUP,
     Question,
     canonical,
+    checked_url,
     code_system_url,
     domain_group,
     layout,
@@ -334,7 +335,7 @@ def from_questionnaire_response(
     .. versionadded:: 0.1.0
     """
     if url is not None:
-        questionnaire_url(questionnaire or builtin(), url)  # checks the url
+        checked_url(url)
     reader = _Reader()
     q, payload = reader.read(resource, questionnaire, url)
     found = reader.found

@@ -67,14 +67,8 @@ def score_link(domain: str | None, statistic: str) -> str:
     return f"score:total:{statistic}" if domain is None else f"score:domain:{domain}:{statistic}"
 
 
-def questionnaire_url(q: Questionnaire, url: str | None = None) -> str:
-    """The canonical URL of a questionnaire's FHIR ``Questionnaire`` (versioned apart).
-
-    ``url`` is the one an app gives for its own publication of it; it is
-    checked to be an absolute URL that a canonical reference can hold.
-    """
-    if url is None:
-        return f"{BASE_URL}/Questionnaire/{q.id}"
+def checked_url(url: object) -> str:
+    """An app's own canonical URL, checked to be an absolute URL a canonical reference can hold."""
     if not (isinstance(url, str) and _CANONICAL.fullmatch(url)):
         raise InvalidQuestionnaire(
             [
@@ -86,6 +80,14 @@ def questionnaire_url(q: Questionnaire, url: str | None = None) -> str:
             ]
         )
     return url
+
+
+def questionnaire_url(q: Questionnaire, url: str | None = None) -> str:
+    """The canonical URL of a questionnaire's FHIR ``Questionnaire`` (versioned apart).
+
+    ``url`` is the one an app gives for its own publication of it (checked).
+    """
+    return f"{BASE_URL}/Questionnaire/{q.id}" if url is None else checked_url(url)
 
 
 def code_system_url(q: Questionnaire) -> str:

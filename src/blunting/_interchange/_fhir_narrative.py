@@ -24,8 +24,10 @@ if TYPE_CHECKING:
     from blunting._questionnaire import Item, Questionnaire
     from blunting._scoring import DomainScore, Score
 
-#: Characters that XML 1.0 cannot hold (nor FHIR strings): shown as U+FFFD.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: The characters that a FHIR string may hold and XML 1.0 may not: shown as U+FFFD.
+#: (Control characters and lone surrogates never get here: the export refuses
+#: texts and respondent ids that hold them.)
+_NOT_XML = re.compile("[\ufffe\uffff]")
 NOT_A_DIAGNOSIS = "A score is not a diagnosis: the questionnaire has no validated cut-offs."
 
 
