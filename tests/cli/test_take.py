@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
+import re
+import struct
 import subprocess
 import sys
+import termios
+import threading
 from typing import TYPE_CHECKING
 
 import blunting
@@ -28,6 +35,11 @@ def take(typed: list[str], *args: str | Path) -> subprocess.CompletedProcess[str
     )
 
 
+def flat(text: str) -> str:
+    """``text`` with every run of white space as one space: as wrapping leaves its words."""
+    return " ".join(text.split())
+
+
 def number(item: blunting.Item, value: int | str | None) -> str:
     """What a person types to choose the option with ``value``."""
     return str([option.value for option in item.options].index(value) + 1)
@@ -49,19 +61,19 @@ def test_every_answer_typed_is_saved_and_scored() -> None:
         CONTEXT[2].id: CONTEXT[2].options[1].value,
         CONTEXT[3].id: CONTEXT[3].options[2].value,
     }
-    talk = done.stderr
+    talk = flat(done.stderr)
     assert Q.description is not None
     assert "past two weeks" in Q.description
     assert Q.description in talk
     for item in Q.items:
-        assert item.text in talk
+        assert flat(item.text) in talk
     score = blunting.score(payload)
     for domain in Q.domains:
         scaled = score.domains[domain.id].scaled
         assert scaled is not None
         bar = "#" * round(scaled * 20 / 100)
         assert f"{domain.title}" in talk
-        assert f"[{bar}{'.' * (20 - len(bar))}] {scaled:5.1f}" in talk
+        assert f"[{bar}{'.' * (20 - len(bar))}] {scaled:5.1f}" in done.stderr
     assert "not a diagnosis" in talk
     assert "worth raising with your doctor" in talk
 
@@ -90,7 +102,9 @@ def test_skip_go_back_and_retry() -> None:
     assert "Please type one number" in done.stderr
     score = blunting.score(payload)
     assert score.total.scaled is None
-    assert "not scored: 1 of 6 questions answered, too few" in done.stderr
+    assert "not scored: 1 of 6 answered, too few" in done.stderr
+    assert "not scored: a domain could not be scored" in done.stderr
+    assert done.stderr.count("Skipped: this question is left unanswered.") == len(Q.items) - 1
 
 
 def test_an_answer_the_schema_refuses_is_asked_again() -> None:
@@ -109,7 +123,7 @@ def test_output_file_and_stopping(tmp_path: Path) -> None:
     done = take([""] * len(Q.items), "--output", output)
     assert done.returncode == 0
     assert done.stdout == ""
-    assert f"saved in {output}" in done.stderr
+    assert f"saved in {output}" in flat(done.stderr)
     blunting.validate(json.loads(output.read_text()))
 
     stopped = tmp_path / "stopped.json"
@@ -128,3 +142,98 @@ def test_the_readme_example_answers_option_3_everywhere() -> None:
     payload = json.loads(done.stdout)
     assert payload["answers"] == {item.id: item.options[2].value for item in SCORED}
     assert blunting.score(payload).respondent == "demo"
+
+
+def take_in_terminal(typed: list[str], columns: int) -> tuple[int, str, str]:
+    """``take`` in a pseudo-terminal ``columns`` wide: its status, what it showed, its output.
+
+    Standard input and standard error are the terminal, as for a person at a
+    keyboard; standard output (the answers) is a pipe.
+    """
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    environment = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES"}}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "blunting", "take"],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        env=environment,
+    )
+    os.close(terminal)
+    shown = bytearray()
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal closed: the program ended
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    os.write(controller, "".join(line + "\n" for line in typed).encode())
+    out, _ = process.communicate(timeout=120)
+    reader.join(timeout=30)
+    os.close(controller)
+    return process.returncode, shown.decode().replace("\r\n", "\n"), out.decode()
+
+
+def test_text_is_wrapped_to_the_terminal_without_breaking_words() -> None:
+    columns = 42
+    status, shown, out = take_in_terminal([""] * len(Q.items), columns)
+    assert status == 0, shown
+    json.loads(out)
+    typed_lines = {""}
+    lines = [line for line in shown.split("\n") if line not in typed_lines]
+    assert max(map(len, lines)) < columns
+    words = " ".join(shown.split())
+    for item in Q.items:  # every text whole, its words in order, however it was wrapped
+        assert " ".join(item.text.split()) in words
+        for option in item.options:
+            assert " ".join(option.label.split()) in words
+    # a line is broken only between words: no line of an item's text ends inside a word
+    assert max(len(w) for w in words.split()) < columns
+    assert any(len(line) > columns // 2 for line in lines)
+
+
+def test_going_back_and_pressing_enter_keeps_the_answer() -> None:
+    first, second = SCORED[0], SCORED[1]
+    typed = [number(first, 2), number(second, 3), "b", "b", "", "", "x"]
+    typed += [""] * (len(Q.items) - 3)
+    status, shown, out = take_in_terminal(typed, 100)
+    assert status == 0, shown
+    payload = json.loads(out)
+    # the first kept through two Enters; the second kept, then the third cleared before any answer
+    assert payload["answers"] == {first.id: 2, second.id: 3}
+    label = first.options[2].label
+    assert f"(Your answer: {label}. Press Enter to keep it, or type x to clear it.)" in shown
+    assert "Cleared" not in shown  # x on a question never answered clears nothing
+
+
+def test_x_clears_an_answer_given_earlier() -> None:
+    first = SCORED[0]
+    typed = [number(first, 4), "b", "x", *[""] * (len(Q.items) - 1)]
+    done = take(typed)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["answers"] == {}
+    assert "Cleared: this question is now unanswered." in done.stderr
+
+
+def test_the_chart_marks_an_estimated_domain() -> None:
+    first_domain = [item for item in SCORED if item.domain == Q.domains[0].id]
+    typed = [""] + [number(item, 2) for item in SCORED[1:]] + [""] * len(CONTEXT)
+    done = take(typed)
+    assert done.returncode == 0, done.stderr
+    score = blunting.score(json.loads(done.stdout))
+    result = score.domains[Q.domains[0].id]
+    assert result.prorated
+    assert result.answered == len(first_domain) - 1
+    chart = flat(done.stderr[done.stderr.index("Your scores") :])
+    words = f"(estimated from {result.answered} of {result.items} answers)"
+    assert re.search(rf"{Q.domains[0].title} \[#+\.+\] +50\.0 {re.escape(words)}", chart)
+    assert re.search(rf"{Q.domains[1].title} \[#+\.+\] +50\.0 {Q.domains[2].title}", chart)
+    assert chart.count("estimated") == 2  # the first domain, and the total

@@ -25,6 +25,20 @@ if TYPE_CHECKING:
 FORMATS = ("jsonl", "json", "csv")
 
 
+def standing(result: DomainScore) -> str:
+    """How a domain's or the total's score was reached, in plain words ("" when measured).
+
+    An estimated (prorated) score says from how many answers; an unscored one why.
+    """
+    if result.status == "insufficient_answers":
+        return f"not scored: {result.answered} of {result.items} answered, too few"
+    if result.status == "unscorable_domains":
+        return "not scored: a domain could not be scored"
+    if result.prorated:
+        return f"estimated from {result.answered} of {result.items} answers"
+    return ""
+
+
 def json_lines(texts: list[str]) -> bytes:
     """JSON texts, one a line."""
     return ("\n".join(texts) + "\n").encode() if texts else b""

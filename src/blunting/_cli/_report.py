@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from blunting import _questionnaire
 from blunting._cli import _batch
-from blunting._cli._outputs import atomic
+from blunting._cli._outputs import atomic, standing
 from blunting._version import __version__
 
 if TYPE_CHECKING:
@@ -41,9 +41,10 @@ svg text { font: 12px system-ui, sans-serif; fill: #222; }
 
 
 def _title(result: DomainScore) -> str:
+    words = standing(result)
     if result.scaled is None:
-        return f"not scored: {result.answered} of {result.items} answered, too few"
-    return f"{result.scaled:.1f}"
+        return words
+    return f"{result.scaled:.1f}" + (f" ({words})" if words else "")
 
 
 def _bars(parts: list[tuple[str, str, DomainScore]]) -> str:
