@@ -50,10 +50,15 @@ def _payloads(data: bytes) -> list[object]:
 
 def test_one_input(data: bytes) -> None:
     """What libFuzzer calls with each input."""
-    for block in [*_inputs.blocks_of(io.BytesIO(data), "FUZZ"), ("FUZZ", 1, data, False)]:
+    blocks = [
+        block
+        for lines in (True, False, None)
+        for block in _inputs.read(io.BytesIO(data), "FUZZ", lines=lines)
+    ]
+    for block in blocks:
         for task in ("validate", "jsonl", "csv"):
             done = _batch.handle(task, block)
-            if done.accepted + done.rejected != len(_inputs.texts_of(block)):
+            if done.accepted + done.rejected + done.blank != _inputs.expected(block):
                 raise AssertionError("an input was lost")
     (result,) = blunting.score_stream([data])
     if not isinstance(result, (blunting.Score, blunting.Rejection)):

@@ -97,20 +97,24 @@ def test_the_command_line_reads_a_file_line_by_line_in_blocks(
     in_file = data.split(b"\n")
     if not in_file[-1]:
         in_file.pop()  # what follows the last newline: no line
-    for number, result in enumerate(blunting.score_stream(in_file), start=1):
+    blank = [line for line in in_file if not line.strip(b" \t\r")]
+    numbered = [(n, line) for n, line in enumerate(in_file, start=1) if line.strip(b" \t\r")]
+    results = blunting.score_stream(line for _, line in numbered)
+    for (number, _), result in zip(numbered, results, strict=True):
         if isinstance(result, blunting.Rejection):
             expected_err += (f"FILE:{number}: {problem}" for problem in result.problems)
         else:
-            expected_out.append(result.to_json())
+            expected_out.append(f'{{"source":"FILE","line":{number},{result.to_json()[1:]}')
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_inputs, "BLOCK", block)
         blocks = list(_inputs.blocks_of(io.BytesIO(data), "FILE"))
-    assert b"".join(data for _, _, data, _ in blocks) == data
+    assert b"".join(b.data for b in blocks) == data
     scored = [_batch.handle("jsonl", b) for b in blocks]
     assert b"".join(done.output for done in scored).decode().splitlines() == expected_out
     assert [line for done in scored for line in done.problems] == expected_err
     assert sum(done.accepted for done in scored) == len(expected_out)
-    assert sum(done.accepted + done.rejected for done in scored) == len(in_file)
+    assert sum(done.accepted + done.rejected for done in scored) == len(numbered)
+    assert sum(done.blank for done in scored) == len(blank)
     assert sum(done.size for done in scored) == len(data)
 
 

@@ -41,7 +41,6 @@ def mixed_file(tmp_path: Path) -> Path:
 def mixed_problems(path: Path) -> list[str]:
     return [
         f"{path}:2: /answers/crying_1: 9 is greater than the maximum of 4",
-        f"{path}:3: (root): no JSON value: the text is blank",
         (
             f"{path}:4: (root): not valid JSON: Expecting property name enclosed in double quotes "
             "at line 1 column 2"
@@ -59,7 +58,8 @@ def test_scores_the_examples() -> None:
     for line, path in zip(lines, EXAMPLES, strict=True):
         score = json.loads(line)
         Draft202012Validator(SCORE_SCHEMA).validate(score)
-        assert score["respondent"] == json.loads(path.read_text())["respondent"]
+        assert (score.pop("source"), score.pop("line")) == (str(path), 1)
+        assert score == blunting.score(json.loads(path.read_text())).to_dict()
 
 
 def test_a_rejected_line_in_the_middle_of_a_jsonl_file(tmp_path: Path) -> None:
@@ -69,8 +69,12 @@ def test_a_rejected_line_in_the_middle_of_a_jsonl_file(tmp_path: Path) -> None:
     assert len(done.stdout.splitlines()) == 2
     assert done.stderr.splitlines() == [
         *mixed_problems(path),
-        "blunting: 2 scored, 3 rejected (problems above)",
+        "blunting: 2 scored, 2 rejected, 1 blank line skipped (problems above)",
     ]
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    # each score led by where it came from: the first and the fifth line
+    assert [(r["source"], r["line"]) for r in records] == [(str(path), 1), (str(path), 5)]
+    assert [list(r)[:3] for r in records] == [["source", "line", "questionnaire"]] * 2
 
 
 def test_duplicate_keys_are_rejected_not_silently_merged(tmp_path: Path) -> None:
@@ -114,6 +118,8 @@ def test_version_and_help() -> None:
 
 #: The CSV columns, as the README documents them: stable.
 CSV_HEADER = [
+    "source",
+    "line",
     "respondent",
     "completed",
     "questionnaire",
@@ -135,6 +141,7 @@ def test_csv_has_the_documented_columns_and_one_row_per_scored_response(tmp_path
     assert rows[0] == CSV_HEADER
     assert len(rows) == 3
     example = json.loads(EXAMPLES[0].read_text())
+    assert [(row[0], row[1]) for row in rows[1:]] == [(str(path), "1"), (str(path), "5")]
     for row in rows[1:]:
         cells = dict(zip(CSV_HEADER, row, strict=True))
         assert cells["respondent"] == example["respondent"]
@@ -171,7 +178,8 @@ def test_json_format_is_one_array_of_the_jsonl_scores(tmp_path: Path) -> None:
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")
     done = run("score", empty, "--format", "json")
-    assert (done.returncode, json.loads(done.stdout)) == (0, [])
+    assert (done.returncode, json.loads(done.stdout)) == (1, [])
+    assert done.stderr == "blunting: no response found in the input\n"
 
 
 def test_output_and_rejects_files(tmp_path: Path) -> None:
@@ -180,7 +188,7 @@ def test_output_and_rejects_files(tmp_path: Path) -> None:
     done = run("score", path, "--output", output, "--rejects", rejects)
     assert done.returncode == 1
     assert done.stdout == ""
-    assert done.stderr == f"blunting: 2 scored, 3 rejected (see {rejects})\n"
+    assert done.stderr == f"blunting: 2 scored, 2 rejected, 1 blank line skipped (see {rejects})\n"
     assert len(output.read_text().splitlines()) == 2
     assert rejects.read_text().splitlines() == mixed_problems(path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
@@ -262,7 +270,7 @@ def test_validate_prints_every_problem_and_exits_1(tmp_path: Path) -> None:
     done = run("validate", path, *EXAMPLES)
     assert done.returncode == 1
     assert done.stdout.splitlines() == mixed_problems(path)
-    assert done.stderr == f"blunting: {2 + len(EXAMPLES)} valid, 3 invalid\n"
+    assert done.stderr == f"blunting: {2 + len(EXAMPLES)} valid, 2 invalid, 1 blank line skipped\n"
 
 
 def test_validate_exits_0_when_all_are_valid() -> None:
@@ -347,7 +355,7 @@ def test_a_progress_bar_shows_on_a_terminal_only(tmp_path: Path) -> None:
     text = shown.decode()
     assert "blunting: " in text
     assert "%|" in text  # the bar: percent done, then the bar itself
-    assert text.rstrip().endswith("blunting: 100000 scored, 0 rejected")
+    assert text.rstrip().endswith("blunting: 100,000 scored, 0 rejected")
 
 
 # --- export, and scoring REDCap exports ------------------------------------
@@ -423,7 +431,7 @@ def test_a_long_redcap_export_keeps_every_row_in_order(tmp_path: Path) -> None:
     assert rejected[1].startswith(
         f"{path}:10: "
     )  # row 0 (bad) takes lines 2-3: its id has a newline
-    assert done.stderr.endswith("blunting: 2142 scored, 358 rejected (problems above)\n")
+    assert done.stderr.endswith("blunting: 2,142 scored, 358 rejected (problems above)\n")
 
 
 def test_redcap_bytes_that_are_not_utf8_reject_their_row_only(tmp_path: Path) -> None:

@@ -112,16 +112,13 @@ def test_score_stream_gives_one_result_per_input_whatever_it_is(source: list[Any
 @settings(max_examples=EXAMPLES)
 @given(data=st.binary(max_size=2000) | st.text(max_size=2000).map(str.encode))
 def test_the_command_lines_reader_takes_any_bytes(data: bytes) -> None:
-    for lines in (True, False):
-        blocks = (
-            list(_inputs.blocks_of(io.BytesIO(data), "FILE"))
-            if lines
-            else [("FILE", 1, data, False)]
-        )
+    for lines in (True, False, None):  # a .jsonl file, another file, standard input
+        blocks = list(_inputs.read(io.BytesIO(data), "FILE", lines=lines))
+        assert sum(block.size for block in blocks) == len(data)
         for task in ("validate", "jsonl", "csv"):
             for block in blocks:
                 done = _batch.handle(task, block)
-                assert done.accepted + done.rejected == len(_inputs.texts_of(block))
+                assert done.accepted + done.rejected + done.blank == _inputs.expected(block)
 
 
 def _spoiled(document: Any, data: st.DataObject) -> Any:

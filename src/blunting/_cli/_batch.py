@@ -20,10 +20,10 @@ import attrs
 
 from blunting import _questionnaire
 from blunting._api import results, score, validate
-from blunting._cli._inputs import Block, Source, texts_of
-from blunting._cli._outputs import csv_lines, csv_row, json_lines
-from blunting._errors import InvalidResponse, Rejection
-from blunting._text import describe
+from blunting._cli._inputs import STDIN, STDIN_NAME, Block, Source, texts_of
+from blunting._cli._outputs import Made, csv_lines, csv_row, json_lines
+from blunting._errors import InvalidResponse, Problem, Rejection
+from blunting._text import JSONTextError, describe, loads
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -56,6 +56,8 @@ class Done:
     size: int
     #: For a task that keeps what it made (``report``): each, with its place ``NAME:LINE``.
     kept: list[tuple[str, Any]] = attrs.Factory(list)
+    #: How many blank lines held no response, and were skipped.
+    blank: int = 0
 
 
 @attrs.frozen
@@ -64,21 +66,25 @@ class Task:
 
     #: ``payload -> result``; raises :class:`InvalidResponse` for an invalid one.
     make: Callable[[Any], Any]
-    #: The output text of a block's results.
-    write: Callable[[list[Any]], bytes]
+    #: The output text of a block's results, each with where it came from.
+    write: Callable[[str, list[Made]], bytes]
     #: ``payload -> result`` for a payload that a reader has checked already
     #: (a row of a REDCap export): it is not checked again.
-    make_valid: Callable[[Any], Any] | None = None
+    make_valid: Callable[[Any], Any]
     #: Whether the results are kept, with their places, rather than written.
     keep: bool = False
 
 
-def _nothing(_made: list[Any]) -> bytes:
+def _nothing(_source: str, _made: list[Made]) -> bytes:
     return b""
 
 
 def _score_text(payload: object, *, valid: bool = False) -> str:
     return _questionnaire.score_text(_questionnaire.dispatch(payload), payload, valid=valid)
+
+
+def _valid(_payload: object) -> None:
+    """Validate a payload that a reader has checked already: nothing more to do."""
 
 
 _JSON_LINES = Task(_score_text, json_lines, functools.partial(_score_text, valid=True))
@@ -89,8 +95,8 @@ TASKS = {
     "jsonl": _JSON_LINES,
     "json": _JSON_LINES,
     "csv": Task(csv_row, csv_lines, functools.partial(csv_row, valid=True)),
-    "validate": Task(validate, _nothing),
-    "report": Task(score, _nothing, keep=True),
+    "validate": Task(validate, _nothing, _valid),
+    "report": Task(score, _nothing, score, keep=True),
 }
 
 
@@ -99,35 +105,90 @@ def problem_lines(name: str, line: int, rejection: Rejection) -> Iterator[str]:
     return (f"{name}:{line}: {problem}" for problem in rejection.problems)
 
 
-def handle(task: str, block: Block) -> Done:
-    """Check (``task`` "validate"), score or keep a block, one response a line or all of it.
+def source_of(name: str) -> str:
+    """The ``source`` of an output row: the file, or ``-`` for standard input."""
+    return STDIN if name == STDIN_NAME else name
+
+
+def _one_text(block: Block) -> tuple[list[Any], list[str]]:
+    """A whole-file JSON text parsed, or its problem at the line where its syntax breaks."""
+    try:
+        return [loads(block.data)], []
+    except JSONTextError as error:
+        problem = Problem("", str(error), "json")
+        return [], [f"{block.name}:{error.line or block.first}: {problem}"]
+
+
+def _bundle(value: Any) -> list[Any] | None:
+    """The resources of a FHIR Bundle's entries, in order; ``None`` if not a Bundle."""
+    if type(value) is not dict or value.get("resourceType") != "Bundle":
+        return None
+    entries = value.get("entry")
+    if type(entries) is not list:
+        return []
+    return [e.get("resource", e) if type(e) is dict else e for e in entries]
+
+
+def _maker(task: str, source_format: str) -> Callable[[Any], Any]:
+    """``payload -> result`` of a task, or ``resource -> result`` for FHIR resources."""
+    make = TASKS[task].make
+    if source_format != "fhir":
+        return make
+    from blunting._interchange import from_questionnaire_response  # noqa: PLC0415
+
+    valid = TASKS[task].make_valid
+
+    def made(resource: Any) -> Any:
+        return valid(from_questionnaire_response(resource))  # the payload it gives is valid
+
+    return made
+
+
+def handle(task: str, block: Block, source_format: str = "json") -> Done:
+    """Check (``task`` "validate"), score or keep a block's responses, in order.
 
     Lines are parsed as bytes, so that a line that is not UTF-8 is rejected
-    on its own.
+    on its own; a blank line holds no response, and is counted as such.
     """
-    name, first, data, _ = block
-    texts = texts_of(block)
-    work = TASKS[task]
-    made: list[Any] = []
-    kept: list[tuple[str, Any]] = []
+    name, first = block.name, block.first
+    if block.problem is not None:
+        return Done(b"", [f"{name}:{first}: (root): {block.problem}"], 0, 1, block.size)
+    texts: list[Any] = texts_of(block)
+    numbers = range(first, first + len(texts))
     problems: list[str] = []
-    for index, result in enumerate(results(texts, work.make)):
+    blank = 0
+    if block.lines:
+        numbered = [(n, t) for n, t in zip(numbers, texts, strict=True) if t.strip(b" \t\r")]
+        blank = len(texts) - len(numbered)
+        numbers, texts = [n for n, _ in numbered], [t for _, t in numbered]  # type: ignore[assignment]
+    elif not block.array:
+        texts, problems = _one_text(block)
+        numbers = range(first, first + len(texts))
+        resources = _bundle(texts[0]) if texts and source_format == "fhir" else None
+        if resources is not None:  # each entry is a response, numbered from 1
+            texts, numbers = resources, range(1, len(resources) + 1)
+    work = TASKS[task]
+    made: list[Made] = []
+    kept: list[tuple[str, Any]] = []
+    for number, result in zip(numbers, results(texts, _maker(task, source_format)), strict=True):
         if isinstance(result, Rejection):
-            problems += problem_lines(name, first + index, result)
+            problems += problem_lines(name, number, result)
         elif work.keep:
-            kept.append((f"{name}:{first + index}", result))
+            kept.append((f"{name}:{number}", result))
         else:
-            made.append(result)
+            made.append((number, None, result))
     accepted = len(made) + len(kept)
-    return Done(work.write(made), problems, accepted, len(texts) - accepted, len(data), kept)
+    rejected = len(texts) - accepted + (1 if problems and not texts else 0)
+    output = work.write(source_of(name), made)
+    return Done(output, problems, accepted, rejected, block.size, kept, blank)
 
 
-def handled(task: str, blocks: Iterator[Block], jobs: int) -> Iterator[Done]:
+def handled(task: str, blocks: Iterator[Block], jobs: int, source_format: str) -> Iterator[Done]:
     """Each block handled, in order: here, or by ``jobs`` processes for a long input.
 
     At most ``2 * jobs`` blocks are out at once, so memory stays flat.
     """
-    work = functools.partial(handle, task)
+    work = functools.partial(handle, task, source_format=source_format)
     if jobs <= 1 or TASKS[task].keep:
         yield from map(work, blocks)
         return
@@ -145,40 +206,46 @@ def handled(task: str, blocks: Iterator[Block], jobs: int) -> Iterator[Done]:
 
 
 def redcap_handled(task: str, source: Source) -> Iterator[Done]:
-    """Score (``task``: an output format) the rows of a REDCap export, in blocks of rows.
+    """Check, score or keep the rows of a REDCap export, in blocks of rows.
 
-    A rejected row's problems read ``NAME:LINE: record ID: column: message``.
+    A rejected row's problems read ``NAME:LINE: record ID: column: message``;
+    a row's place is the line it starts on, and its event columns go with it.
     """
-    from blunting._interchange import from_redcap_export  # noqa: PLC0415
+    from blunting._interchange import redcap_rows  # noqa: PLC0415
 
-    make = TASKS[task].make_valid
-    if make is None:  # the command line offers --from redcap to score only
-        raise AssertionError(f"no way to {task} rows that a reader has checked")
-    write = TASKS[task].write
+    work = TASKS[task]
+    name = source.name
     with source.text() as (file, read):
         try:
-            rows = from_redcap_export(file)
+            rows = redcap_rows(file)
         except InvalidResponse as error:
-            yield Done(b"", [f"{source.name}:1: {p}" for p in error.problems], 0, 1, read())
+            yield Done(b"", [f"{name}:1: {p}" for p in error.problems], 0, 1, read())
             return
-        made: list[Any] = []
+        made: list[Made] = []
+        kept: list[tuple[str, Any]] = []
         problems: list[str] = []
         rejected = 0
         done = 0  # bytes read, and counted in a Done, so far
-        for result in rows:
+        for row in rows:
+            result = row.result
             if isinstance(result, Rejection):
                 rejected += 1
                 problems += (
-                    f"{source.name}:{result.line}: record {describe(result.record)}: {problem}"
+                    f"{name}:{row.line}: record {describe(result.record)}: {problem}"
                     for problem in result.problems
                 )
+            elif work.keep:
+                kept.append((f"{name}:{row.line}", work.make_valid(result)))
             else:
-                made.append(make(result))  # checked by the reader: valid
-            if len(made) + rejected >= _REDCAP_ROWS:
-                yield Done(write(made), problems, len(made), rejected, read() - done)
+                made.append((row.line, row.events, work.make_valid(result)))  # checked: valid
+            if len(made) + len(kept) + rejected >= _REDCAP_ROWS:
+                output = work.write(source_of(name), made)
+                accepted = len(made) + len(kept)
+                yield Done(output, problems, accepted, rejected, read() - done, kept)
                 done = read()
-                made, problems, rejected = [], [], 0
-        yield Done(write(made), problems, len(made), rejected, read() - done)
+                made, kept, problems, rejected = [], [], [], 0
+        output = work.write(source_of(name), made)
+        yield Done(output, problems, len(made) + len(kept), rejected, read() - done, kept)
 
 
 def sources(arguments: Iterable[str]) -> list[Source]:
@@ -227,6 +294,35 @@ def _report_problems(lines: list[str], to: BinaryIO, bar: tqdm[Any] | None) -> N
         to.write(text)
 
 
+@attrs.frozen
+class Counts:
+    """What a batch found: responses accepted and rejected, and blank lines skipped."""
+
+    accepted: int
+    rejected: int
+    blank: int
+
+    def summary(self, accepted: str, rejected: str) -> str:
+        """In words: ``"998 scored, 2 rejected, 3 blank lines skipped"``, or that none was found.
+
+        ``accepted`` and ``rejected`` name the two counts.
+        """
+        skipped = (
+            f"{self.blank:,} blank line{'s' if self.blank != 1 else ''} skipped"
+            if self.blank
+            else ""
+        )
+        if not self.accepted + self.rejected:
+            return "no response found in the input" + (f" ({skipped})" if skipped else "")
+        words = f"{self.accepted:,} {accepted}, {self.rejected:,} {rejected}"
+        return words + (f", {skipped}" if skipped else "")
+
+    @property
+    def status(self) -> int:
+        """The exit status: 0 when something was found and nothing rejected, else 1."""
+        return 1 if self.rejected or not self.accepted else 0
+
+
 def run(  # noqa: PLR0913 - what a batch is: its task, inputs and outputs
     task: str,
     inputs: list[Source],
@@ -235,8 +331,8 @@ def run(  # noqa: PLR0913 - what a batch is: its task, inputs and outputs
     jobs: int,
     output: Callable[[Done], object],
     problems: BinaryIO,
-) -> tuple[int, int]:
-    """Handle every input in order; the counts of accepted and rejected inputs.
+) -> Counts:
+    """Handle every input in order; how many were accepted, rejected and blank.
 
     Each block's :class:`Done` goes to ``output``, its problems to
     ``problems``. JSON inputs are read in blocks of lines (by ``jobs``
@@ -245,14 +341,14 @@ def run(  # noqa: PLR0913 - what a batch is: its task, inputs and outputs
     """
     sizes = [source.size() for source in inputs]
     total = None if None in sizes else sum(size or 0 for size in sizes)
-    accepted = rejected = 0
+    accepted = rejected = blank = 0
     bar = _progress(total)
     try:
         for source in inputs:
             dones = (
                 redcap_handled(task, source)
                 if source_format == "redcap"
-                else handled(task, source.blocks(), jobs)
+                else handled(task, source.blocks(), jobs, source_format)
             )
             try:
                 for done in dones:
@@ -261,6 +357,7 @@ def run(  # noqa: PLR0913 - what a batch is: its task, inputs and outputs
                         _report_problems(done.problems, problems, bar)
                     accepted += done.accepted
                     rejected += done.rejected
+                    blank += done.blank
                     if bar is not None:
                         bar.update(done.size)
             except OSError as error:
@@ -268,4 +365,4 @@ def run(  # noqa: PLR0913 - what a batch is: its task, inputs and outputs
     finally:
         if bar is not None:
             bar.close()
-    return accepted, rejected
+    return Counts(accepted, rejected, blank)

@@ -37,7 +37,7 @@ def _run(
     arguments: argparse.Namespace,
     output: Callable[[_batch.Done], object],
     problems: BinaryIO,
-) -> tuple[int, int]:
+) -> _batch.Counts:
     return _batch.run(
         task,
         _batch.sources(arguments.files),
@@ -49,10 +49,10 @@ def _run(
 
 
 def _validate(arguments: argparse.Namespace) -> int:
-    valid, invalid = _run("validate", arguments, lambda _done: None, sys.stdout.buffer)
+    counts = _run("validate", arguments, lambda _done: None, sys.stdout.buffer)
     sys.stdout.flush()
-    _summary(f"{valid} valid, {invalid} invalid")
-    return REJECTED if invalid else OK
+    _summary(counts.summary("valid", "invalid"))
+    return REJECTED if counts.status else OK
 
 
 def _score(arguments: argparse.Namespace) -> int:
@@ -66,20 +66,18 @@ def _score(arguments: argparse.Namespace) -> int:
         write: Callable[[bytes], object] = out.write
         array = None
         if arguments.format == "csv":
-            out.write(_outputs.csv_header().encode())
+            out.write(_outputs.csv_header(events=arguments.source == "redcap").encode())
         elif arguments.format == "json":
             array = _outputs.JSONArray(out)
             write = array.write
-        scored, rejected = _run(
-            arguments.format, arguments, lambda done: write(done.output), rejects
-        )
+        counts = _run(arguments.format, arguments, lambda done: write(done.output), rejects)
         if array is not None:
             array.close()
     where = ""
-    if rejected:
+    if counts.rejected:
         where = f" (see {arguments.rejects})" if arguments.rejects else " (problems above)"
-    _summary(f"{scored} scored, {rejected} rejected{where}")
-    return REJECTED if rejected else OK
+    _summary(counts.summary("scored", "rejected") + where)
+    return REJECTED if counts.status else OK
 
 
 def _export(arguments: argparse.Namespace) -> int:
@@ -123,7 +121,7 @@ def _report(arguments: argparse.Namespace) -> int:
     from blunting._cli._report import report  # noqa: PLC0415
 
     _fail(_outputs.writable(arguments.output))
-    return report(_batch.sources(arguments.files), arguments.output)
+    return report(_batch.sources(arguments.files), arguments.output, arguments.source)
 
 
 def _default_jobs() -> int:
@@ -156,6 +154,18 @@ def _files_and_jobs(command: argparse.ArgumentParser) -> None:
         metavar="N",
         help="processes for a long JSONL file (default: the CPUs, at most "
         f"{_MAX_DEFAULT_JOBS}: %(default)s here)",
+    )
+
+
+def _from(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--from",
+        dest="source",
+        choices=("json", "redcap", "fhir"),
+        default="json",
+        help="json: blunting's JSON responses (default); redcap: REDCap raw-data exports (CSV) "
+        "of the instrument that 'blunting export redcap' makes, a response a row; fhir: FHIR "
+        "R4 QuestionnaireResponses, one a file, a Bundle of them, or NDJSON (bulk export)",
     )
 
 
@@ -195,7 +205,8 @@ def _parser() -> argparse.ArgumentParser:
         "blunting validate responses.jsonl",
     )
     _files_and_jobs(validator)
-    validator.set_defaults(run=_validate, source="json")
+    _from(validator)
+    validator.set_defaults(run=_validate)
 
     scorer = command(
         "score",
@@ -213,14 +224,7 @@ def _parser() -> argparse.ArgumentParser:
         help="jsonl: a JSON score a line (default); json: one JSON array; "
         "csv: a row per response (columns: see the README)",
     )
-    scorer.add_argument(
-        "--from",
-        dest="source",
-        choices=("json", "redcap"),
-        default="json",
-        help="json: JSON responses (default); redcap: REDCap raw-data exports (CSV) of the "
-        "instrument that 'blunting export redcap' makes, a response a row",
-    )
+    _from(scorer)
     scorer.add_argument(
         "--output", metavar="FILE", help="write here, all at once (default: standard output)"
     )
@@ -287,6 +291,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     reporter.add_argument("files", nargs="+", metavar="FILE", help="responses ('-': stdin)")
     reporter.add_argument("--output", metavar="FILE", required=True, help="the HTML file")
+    _from(reporter)
     reporter.set_defaults(run=_report)
     return parser
 

@@ -8,21 +8,27 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from blunting import _questionnaire
 from blunting._text import Memo
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
     from blunting._scoring import DomainScore
 
 #: What the ``score`` command can write.
 FORMATS = ("jsonl", "json", "csv")
+
+#: What a task made of one response, with where it came from: its line (or
+#: row, or place in an array), the REDCap event columns of its row (``None``
+#: when not from a REDCap export), and the result.
+Made = tuple[int, "Mapping[str, str | None] | None", Any]
 
 
 def standing(result: DomainScore) -> str:
@@ -39,9 +45,24 @@ def standing(result: DomainScore) -> str:
     return ""
 
 
-def json_lines(texts: list[str]) -> bytes:
-    """JSON texts, one a line."""
-    return ("\n".join(texts) + "\n").encode() if texts else b""
+def _json(value: str | int | None) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def json_lines(source: str, made: list[Made]) -> bytes:
+    """Score records, one a line: a score's JSON text, led by where it came from.
+
+    ``source`` and ``line`` come first, then a REDCap row's event columns, then
+    the score's members as ``Score.to_json()`` writes them.
+    """
+    if not made:
+        return b""
+    head = f'{{"source":{_json(source)},"line":'
+    lines = []
+    for number, where, text in made:
+        events = "".join(f"{_json(k)}:{_json(v)}," for k, v in where.items()) if where else ""
+        lines.append(f"{head}{number},{events}{text[1:]}")
+    return ("\n".join(lines) + "\n").encode()
 
 
 #: The columns of the CSV output, after respondent, completed, questionnaire and version.
@@ -57,9 +78,20 @@ def csv_domains() -> tuple[str, ...]:
     return tuple(found)
 
 
-def csv_header() -> str:
-    """The CSV output's header row: its columns are documented in the README, and stable."""
-    columns = ["respondent", "completed", "questionnaire", "version"]
+def _event_columns() -> tuple[str, ...]:
+    """The event columns of a REDCap export, carried into the CSV of its scores."""
+    from blunting._interchange import EVENT_COLUMNS  # noqa: PLC0415 - REDCap inputs only
+
+    return EVENT_COLUMNS
+
+
+def csv_header(*, events: bool = False) -> str:
+    """The CSV output's header row: its columns are documented in the README, and stable.
+
+    ``events``: the input is REDCap exports, whose event columns follow ``line``.
+    """
+    columns = ["source", "line", *(_event_columns() if events else ())]
+    columns += ["respondent", "completed", "questionnaire", "version"]
     for part in (*csv_domains(), "total"):
         columns += (f"{part}_{column}" for column in _RESULT_COLUMNS)
     columns.append("impact")
@@ -123,8 +155,17 @@ def csv_row(payload: object, *, valid: bool = False) -> str:
     )
 
 
-def csv_lines(rows: list[str]) -> bytes:
-    """CSV rows, each ending in CRLF, as UTF-8."""
+def csv_lines(source: str, made: list[Made]) -> bytes:
+    """CSV rows, each ending in CRLF, as UTF-8, led by where each came from."""
+    head = _field(source)
+    rows = []
+    for number, where, row in made:
+        events = (
+            "".join(f",{_field(where.get(column))}" for column in _event_columns())
+            if where is not None
+            else ""
+        )
+        rows.append(f"{head},{number}{events},{row}")
     return "".join(rows).encode()
 
 

@@ -197,7 +197,7 @@ def page(groups: dict[str, list[Score]], rejected: int) -> str:
     )
 
 
-def report(sources: list[Source], output: str) -> int:
+def report(sources: list[Source], output: str, source_format: str = "json") -> int:
     """Score every response and write the page; the exit status."""
     groups: dict[str, list[Score]] = {}
 
@@ -211,13 +211,18 @@ def report(sources: list[Source], output: str) -> int:
             groups.setdefault(key, []).append(result)
 
     sys.stdout.flush()
-    count, rejected = _batch.run(
-        "report", sources, source_format="json", jobs=1, output=group, problems=sys.stderr.buffer
+    counts = _batch.run(
+        "report",
+        sources,
+        source_format=source_format,
+        jobs=1,
+        output=group,
+        problems=sys.stderr.buffer,
     )
     with atomic(output, sys.stdout.buffer) as out:
-        out.write(page(dict(sorted(groups.items())), rejected).encode())
+        out.write(page(dict(sorted(groups.items())), counts.rejected).encode())
     sys.stderr.write(
-        f"blunting: {count} scored, {rejected} rejected; {len(groups)} "
+        f"blunting: {counts.summary('scored', 'rejected')}; {len(groups)} "
         f"respondent{'s' if len(groups) != 1 else ''} in {output}\n"
     )
-    return REJECTED if rejected else OK
+    return REJECTED if counts.status else OK

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from blunting._errors import InvalidResponse, Problem, Problems, Rejection
-from blunting._interchange._redcap_layout import CHECKBOX, form_name
+from blunting._interchange._redcap_layout import CHECKBOX, EVENT_COLUMNS, form_name
 from blunting._questionnaire import builtins, codes
 from blunting._text import describe
 
@@ -139,6 +139,19 @@ def _lines(source: str | Iterable[str]) -> Iterable[str]:
     return io.StringIO(source, newline="") if isinstance(source, str) else source
 
 
+@attrs.frozen
+class Row:
+    """A row of a REDCap export, read: where it is, and its payload or rejection."""
+
+    #: The line it starts on (the header is line 1).
+    line: int
+    #: Its cells of the event columns the export has (:data:`EVENT_COLUMNS`), by
+    #: name; a blank cell is ``None``.
+    events: dict[str, str | None]
+    #: A valid payload, or why there is none.
+    result: dict[str, Any] | Rejection
+
+
 def from_redcap_export(
     source: str | Iterable[str], *, questionnaire: Questionnaire | None = None
 ) -> Iterator[dict[str, Any] | Rejection]:
@@ -154,6 +167,17 @@ def from_redcap_export(
 
     .. versionadded:: 0.1.0
     """
+    return (row.result for row in redcap_rows(source, questionnaire=questionnaire))
+
+
+def redcap_rows(
+    source: str | Iterable[str], *, questionnaire: Questionnaire | None = None
+) -> Iterator[Row]:
+    """Each row of a REDCap raw-data export, read: see :func:`from_redcap_export`.
+
+    The header is read at once: a header that lacks a field raises
+    :class:`InvalidResponse` here, not when the rows are read.
+    """
     reader = csv.reader(_lines(source))
     try:
         header = next(reader, None)
@@ -163,24 +187,27 @@ def from_redcap_export(
         raise _header_problem("the export is empty")
     header = [name.removeprefix("\ufeff") if i == 0 else name for i, name in enumerate(header)]
     columns = _columns(header, questionnaire)
-    return _rows(reader, header, columns)
+    events = [(name, header.index(name)) for name in EVENT_COLUMNS if name in header]
+    return _rows(reader, header, columns, events)
 
 
 def _rows(
-    reader: Any, header: list[str], columns: _Columns
-) -> Iterator[dict[str, Any] | Rejection]:
-    """Each row's payload or rejection; a row that is not CSV is rejected, and reading goes on."""
+    reader: Any, header: list[str], columns: _Columns, events: list[tuple[str, int]]
+) -> Iterator[Row]:
+    """Each row read; a row that is not CSV is rejected, and reading goes on."""
     index = 0
     line = reader.line_num + 1
     while True:
         try:
             row = next(reader, None)
         except csv.Error as error:
-            yield Rejection(index, (Problem("", f"not CSV: {error}", "csv"),), line)
+            rejection = Rejection(index, (Problem("", f"not CSV: {error}", "csv"),), line)
+            yield Row(line, dict.fromkeys(name for name, _ in events), rejection)
         else:
             if row is None:
                 return
-            yield _result(columns, header, row, index, line)
+            where = {name: (row[at] or None) if at < len(row) else None for name, at in events}
+            yield Row(line, where, _result(columns, header, row, index, line))
         index += 1
         line = reader.line_num + 1
 

@@ -32,6 +32,9 @@ COLUMNS = (
 RECORD_ID = "record_id"
 #: Checkbox columns of an export are the field name, three underscores, the code.
 CHECKBOX = "___"
+#: Columns that REDCap adds to an export of a longitudinal project or of
+#: repeating instruments: which event, and which repeat, a row is.
+EVENT_COLUMNS = ("redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance")
 
 
 def form_name(q: Questionnaire) -> str:

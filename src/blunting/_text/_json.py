@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 class JSONTextError(ValueError):
     """JSON text that is not valid, or that ``json.loads`` would accept too loosely."""
 
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        #: The line of the text (from 1) where its syntax goes wrong, when known.
+        self.line = line
+
 
 #: The largest JSON text taken, in UTF-8 bytes. A response is a few hundred
 #: bytes; anything past this is refused before it is parsed.
@@ -209,7 +214,8 @@ def _strict(text: str) -> Any:
                 _DECODER.decode(text)  # raises, saying where the extra data starts
     except json.JSONDecodeError as error:
         raise JSONTextError(
-            f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+            f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
+            error.lineno,
         ) from None
     except RecursionError:
         raise JSONTextError("JSON text nested too deeply") from None
