@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import copy
+import fcntl
 import json
 import os
+import pty
 import shutil
+import struct
 import subprocess
 import sys
+import termios
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -210,3 +215,51 @@ class NodeScript:
         self._process.stdin.close()
         assert self._process.wait(timeout=60) == 0
         self._process.stdout.close()
+
+
+def in_terminal(
+    *args: str | Path, attached: tuple[str, ...], typed: str = "", columns: int = 80
+) -> tuple[int, str, str]:
+    """``python -m blunting ARGS`` with some standard streams on a pseudo-terminal.
+
+    ``attached`` names the streams on the terminal (``"stdin"``, ``"stdout"``,
+    ``"stderr"``), which is ``columns`` wide; ``typed`` is typed at it. Returns
+    the exit status, what the terminal showed (newlines as ``\\n``), and what
+    went to the one of standard output and standard error that is a pipe.
+    """
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    environment = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES"}}
+
+    def stream(name: str, otherwise: int) -> int:
+        return terminal if name in attached else otherwise
+
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "blunting", *map(str, args)],
+        env=environment,
+        stdin=stream("stdin", subprocess.DEVNULL),
+        stdout=stream("stdout", subprocess.PIPE),
+        stderr=stream("stderr", subprocess.PIPE),
+    )
+    os.close(terminal)
+    shown = bytearray()
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal closed: the program ended
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    if typed:
+        os.write(controller, typed.encode())
+    out, errors = process.communicate(timeout=120)
+    reader.join(timeout=30)
+    os.close(controller)
+    piped = (out if "stdout" not in attached else errors) or b""
+    return process.returncode, shown.decode().replace("\r\n", "\n"), piped.decode()

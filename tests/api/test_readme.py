@@ -71,3 +71,13 @@ def test_formats_example_reads_a_response_and_an_export(
         "61.11",
         "p2 ['crying_1: \"9\" is not a choice of crying_1 (0, 1, 2, 3, 4)']",
     ]
+
+
+def test_the_quick_starts_table_is_what_score_prints() -> None:
+    from conftest import run  # noqa: PLC0415
+
+    (shown,) = re.findall(r"```text\n(respondent or line.*?)```", README, flags=re.DOTALL)
+    examples = sorted((ROOT / "examples").glob("*.json"))
+    done = run("score", "--format", "table", *examples)
+    assert done.returncode == 0
+    assert done.stdout.startswith(shown)

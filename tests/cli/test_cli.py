@@ -18,12 +18,13 @@ from jsonschema import Draft202012Validator
 
 import blunting
 from blunting import fhir, redcap
-from conftest import ROOT, run
+from conftest import ROOT, in_terminal, run
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+PAYLOADS = [json.loads(path.read_text()) for path in EXAMPLES]
 SCORE_SCHEMA = json.loads((ROOT / "schemas" / "vocabulary" / "1" / "score.json").read_text())
 
 
@@ -481,3 +482,51 @@ def test_files_written_all_at_once_honour_the_umask(tmp_path: Path, umask: int) 
         assert run(*command, umask=umask).returncode in (0, 1)
     for path in written.values():
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path.name
+
+
+# --- score on a terminal: a table for people ---------------------------------
+
+
+def score_on_a_terminal(*args: str | Path) -> tuple[int, str, str]:
+    """``blunting score ARGS`` with its standard output a terminal: status, output, errors."""
+    return in_terminal("score", *args, attached=("stdout",))
+
+
+def test_on_a_terminal_score_prints_a_table_people_read(tmp_path: Path) -> None:
+    path = tmp_path / "responses.jsonl"
+    anonymous = {key: value for key, value in PAYLOADS[1].items() if key != "respondent"}
+    path.write_text("\n".join(json.dumps(p) for p in [PAYLOADS[0], anonymous]) + "\n")
+    status, shown, errors = score_on_a_terminal(path)
+    assert status == 0, errors
+    lines = shown.splitlines()
+    assert lines[0].split() == [
+        "respondent",
+        "or",
+        "line",
+        "completed",
+        "crying",
+        "empathy",
+        "positive",
+        "total",
+    ]
+    assert set(lines[1]) == {"-"}
+    for line, payload, who in [
+        (lines[2], PAYLOADS[0], PAYLOADS[0].get("respondent")),
+        (lines[3], anonymous, f"{path}:2"),
+    ]:
+        score = blunting.score(payload)
+        cells = [
+            UNSCORED if r.scaled is None else f"{r.scaled:.1f}{'*' if r.prorated else ''}"
+            for r in [*score.domains.values(), score.total]
+        ]
+        expected_who = who if len(who) <= 24 else who[:23] + "\u2026"
+        assert line.split() == [expected_who, (payload.get("completed") or "")[:10], *cells]
+    words = " ".join(shown.split())
+    assert "higher means more emotional blunting" in words
+    assert "A score is not a diagnosis" in words
+    assert "{" not in shown  # no JSON for people
+    # piped, or to a file, the output stays JSON lines, for programs
+    assert run("score", path).stdout.startswith('{"source":')
+
+
+UNSCORED = "-"

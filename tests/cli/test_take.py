@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import pty
 import re
-import struct
 import subprocess
 import sys
-import termios
-import threading
 from typing import TYPE_CHECKING
 
 import blunting
+from conftest import in_terminal
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -145,41 +140,17 @@ def test_the_readme_example_answers_option_3_everywhere() -> None:
 
 
 def take_in_terminal(typed: list[str], columns: int) -> tuple[int, str, str]:
-    """``take`` in a pseudo-terminal ``columns`` wide: its status, what it showed, its output.
+    """``take`` at a terminal ``columns`` wide: its status, what it showed, its output.
 
     Standard input and standard error are the terminal, as for a person at a
     keyboard; standard output (the answers) is a pipe.
     """
-    controller, terminal = pty.openpty()
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
-    environment = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES"}}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "blunting", "take"],
-        stdin=terminal,
-        stdout=subprocess.PIPE,
-        stderr=terminal,
-        env=environment,
+    return in_terminal(
+        "take",
+        attached=("stdin", "stderr"),
+        typed="".join(line + "\n" for line in typed),
+        columns=columns,
     )
-    os.close(terminal)
-    shown = bytearray()
-
-    def read() -> None:
-        while True:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:  # the terminal closed: the program ended
-                return
-            if not chunk:
-                return
-            shown.extend(chunk)
-
-    reader = threading.Thread(target=read)
-    reader.start()
-    os.write(controller, "".join(line + "\n" for line in typed).encode())
-    out, _ = process.communicate(timeout=120)
-    reader.join(timeout=30)
-    os.close(controller)
-    return process.returncode, shown.decode().replace("\r\n", "\n"), out.decode()
 
 
 def test_text_is_wrapped_to_the_terminal_without_breaking_words() -> None:

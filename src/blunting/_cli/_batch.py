@@ -21,7 +21,7 @@ import attrs
 from blunting import _questionnaire
 from blunting._api import results, score, validate
 from blunting._cli._inputs import STDIN, STDIN_NAME, Block, Source, texts_of
-from blunting._cli._outputs import Made, csv_lines, csv_row, json_lines
+from blunting._cli._outputs import Made, csv_lines, csv_row, json_lines, table_lines
 from blunting._errors import InvalidResponse, Problem, Rejection
 from blunting._text import JSONTextError, describe, loads
 
@@ -95,6 +95,7 @@ TASKS = {
     "jsonl": _JSON_LINES,
     "json": _JSON_LINES,
     "csv": Task(csv_row, csv_lines, functools.partial(csv_row, valid=True)),
+    "table": Task(score, table_lines, score),
     "validate": Task(validate, _nothing, _valid),
     "report": Task(score, _nothing, score, keep=True),
 }

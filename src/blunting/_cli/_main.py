@@ -65,7 +65,12 @@ def _score(arguments: argparse.Namespace) -> int:
     ):
         write: Callable[[bytes], object] = out.write
         array = None
-        if arguments.format == "csv":
+        if arguments.format is None:  # for people at a terminal, for programs otherwise
+            terminal = arguments.output is None and sys.stdout.isatty()
+            arguments.format = "table" if terminal else "jsonl"
+        if arguments.format == "table":
+            out.write(_outputs.table_header().encode())
+        elif arguments.format == "csv":
             out.write(_outputs.csv_header(events=arguments.source == "redcap").encode())
         elif arguments.format == "json":
             array = _outputs.JSONArray(out)
@@ -73,6 +78,8 @@ def _score(arguments: argparse.Namespace) -> int:
         counts = _run(arguments.format, arguments, lambda done: write(done.output), rejects)
         if array is not None:
             array.close()
+        if arguments.format == "table":
+            out.write(_outputs.table_legend().encode())
     where = ""
     if counts.rejected:
         where = f" (see {arguments.rejects})" if arguments.rejects else " (problems above)"
@@ -220,9 +227,14 @@ def _parser() -> argparse.ArgumentParser:
     scorer.add_argument(
         "--format",
         choices=_outputs.FORMATS,
-        default="jsonl",
-        help="jsonl: a JSON score a line (default); json: one JSON array; "
-        "csv: a row per response (columns: see the README)",
+        default=None,
+        help="jsonl: a JSON score a line (the default, unless standard output is a terminal); "
+        "json: one JSON array; csv: a row per response; table: scaled scores (0-100) for "
+        "people (the default on a terminal). Each score starts with source and line. CSV "
+        "columns: source, line (with --from redcap: redcap_event_name, "
+        "redcap_repeat_instrument, redcap_repeat_instance), respondent, completed, "
+        "questionnaire, version; for each domain and total: _raw, _mean, _scaled, _answered, "
+        "_prorated, _status; impact",
     )
     _from(scorer)
     scorer.add_argument(

@@ -11,6 +11,7 @@ import functools
 import json
 import os
 import tempfile
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
 
     from blunting._scoring import DomainScore
 
-#: What the ``score`` command can write.
-FORMATS = ("jsonl", "json", "csv")
+#: What the ``score`` command can write; ``table`` is for people, at a terminal.
+FORMATS = ("jsonl", "json", "csv", "table")
 
 #: What a task made of one response, with where it came from: its line (or
 #: row, or place in an array), the REDCap event columns of its row (``None``
@@ -234,3 +235,59 @@ def writable(path: str | None) -> str | None:
     if not os.access(target.parent, os.W_OK):
         return f"cannot write {path}: Permission denied"
     return None
+
+
+# -- a table for people, at a terminal ---------------------------------------------------
+
+#: Widths of the table's first columns: where a response came from, and its date.
+_WHO, _DATE = 24, 10
+#: Marks after a scaled score: estimated from fewer answers than items.
+ESTIMATED = "*"
+#: What stands for a score that could not be computed.
+UNSCORED = "-"
+
+
+def _columns() -> list[tuple[str, int]]:
+    return [(part, max(len(part), 6)) for part in (*csv_domains(), "total")]
+
+
+def table_header() -> str:
+    """The table's heading row, and a rule under it."""
+    cells = [f"{'respondent or line':<{_WHO}}", f"{'completed':<{_DATE}}"]
+    cells += (f"{part:>{width}} " for part, width in _columns())
+    head = "  ".join(cells).rstrip()
+    return f"{head}\n{'-' * len(head)}\n"
+
+
+def table_legend() -> str:
+    """What the table's numbers mean, under it, wrapped to 78 columns."""
+    words = (
+        "Scores run from 0 to 100 (scaled): 0 is none of these changes, 100 the most the "
+        "questionnaire can show; higher means more emotional blunting. "
+        f"{ESTIMATED} estimated from fewer answers than items; {UNSCORED} not scored (too few "
+        "answers). A score is not a diagnosis: there are no cut-offs."
+    )
+    return "\n" + textwrap.fill(words, 78) + "\n"
+
+
+def _cell(result: DomainScore | None, width: int) -> str:
+    if result is None or result.scaled is None:
+        return f"{UNSCORED:>{width}} "
+    return f"{result.scaled:>{width}.1f}{ESTIMATED if result.prorated else ' '}"
+
+
+def _clipped(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def table_lines(source: str, made: list[Made]) -> bytes:
+    """Rows of the table for people: who or where, the date, each scaled score, marked."""
+    rows = []
+    for number, _, score in made:
+        who = score.respondent if score.respondent is not None else f"{source}:{number}"
+        date = (score.completed or "")[:_DATE]
+        cells = [f"{_clipped(who, _WHO):<{_WHO}}", f"{date:<{_DATE}}"]
+        results = {**score.domains, "total": score.total}
+        cells += (_cell(results.get(part), width) for part, width in _columns())
+        rows.append("  ".join(cells).rstrip() + "\n")
+    return "".join(rows).encode()
