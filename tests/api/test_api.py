@@ -161,7 +161,7 @@ def test_bad_answers_raise_invalid_response_and_nothing_else(value: Any) -> None
     ("value", "message"),
     [
         ("x" * 10_000_000, '"xxx'),
-        (list(range(1_000)), "an array of 1,000 items is not of type"),
+        (list(range(1_000)), "an array of 1,000 items is not a whole number"),
         (list(range(1_000_000)), "an array of 1,000,000 items is more than the 1,000 that"),
         ({str(n): n for n in range(100_000)}, "an object of 100,000 members is more than the"),
     ],

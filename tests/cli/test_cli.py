@@ -291,6 +291,8 @@ def test_validate_reads_standard_input_as_one_json_text_or_as_lines() -> None:
     assert done.stdout.splitlines() == [
         '<stdin>:2: /questionnaire: "questionnaire" is a required property',
         '<stdin>:2: /version: "version" is a required property',
+        # the one questionnaire built in: what else the response lacks is said too
+        '<stdin>:2: /answers: "answers" is a required property',
     ]
     assert done.stderr == "blunting: 2 valid, 1 invalid\n"
 
@@ -411,7 +413,10 @@ def test_score_from_redcap(tmp_path: Path) -> None:
     assert rows[1]["total_status"] == "unscorable_domains"
     assert done.stderr.splitlines() == [
         f'{path}:3: record "p\\n2": crying_1: "9" is not a choice of crying_1 (0, 1, 2, 3, 4)',
-        f"{path}:3: record \"p\\n2\": medications: ['ssri', 'none'] is too long",
+        (
+            f'{path}:3: record "p\\n2": medications: "None" goes alone: '
+            "choose it without any other answer"
+        ),
         "blunting: 2 scored, 1 rejected (problems above)",
     ]
 

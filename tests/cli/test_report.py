@@ -92,6 +92,7 @@ def test_the_command_reports_the_rejected_line_and_writes_the_rest(
     scored = sum(map(len, PLAN.values()))
     assert done.stderr.splitlines() == [
         f'{output.parent / "responses.jsonl"}:3: /version: "version" is a required property',
+        f'{output.parent / "responses.jsonl"}:3: /answers: "answers" is a required property',
         f"blunting: {scored} scored, 1 rejected; {len(PLAN)} respondents in {output}",
     ]
     assert output.read_text().startswith("<!DOCTYPE html>")

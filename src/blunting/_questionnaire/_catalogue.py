@@ -6,7 +6,7 @@ what a payload names) comes through here, and each is built once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from blunting._errors import InvalidResponse, Problem, Problems, UnknownQuestionnaire
 from blunting._questionnaire._resources import BASE_URI, builtin_path, catalogue, shipped
@@ -91,7 +91,22 @@ def dispatch(payload: object) -> Questionnaire:
             if found is not None:
                 return found
     if not isinstance(payload, dict):
-        raise InvalidResponse([Problem("", f"{describe(payload)} is not of type 'object'", "type")])
+        message = f"{describe(payload)} is not an object: a response is a JSON object"
+        raise InvalidResponse([Problem("", message, "type")])
+    problems = _envelope(payload)
+    if problems:
+        known = _known_from(payload)
+        if known is not None:  # the rest of the payload checked against it, too
+            named = {**payload, "questionnaire": known.id, "version": known.version}
+            problems.extend(
+                p for p in known.problems(named) if p.path not in ("/questionnaire", "/version")
+            )
+    problems.raise_as(InvalidResponse)
+    return _built(payload["questionnaire"], payload["version"])
+
+
+def _envelope(payload: dict[str, Any]) -> Problems:
+    """What is wrong with the ``questionnaire`` and ``version`` a payload names."""
     problems = Problems()
     qid, version = payload.get("questionnaire"), payload.get("version")
     versions = catalogue().get(qid) if isinstance(qid, str) else None
@@ -107,5 +122,27 @@ def dispatch(payload: object) -> Questionnaire:
     elif versions is not None and version not in versions:
         known = ", ".join(map(describe, versions))
         problems.add("/version", f"{describe(version)} is not a known version ({known})", "const")
-    problems.raise_as(InvalidResponse)
-    return _built(qid, version)  # type: ignore[arg-type]  # both str, both known
+    return problems
+
+
+def _known_from(payload: dict[str, Any]) -> Questionnaire | None:
+    """The built-in questionnaire a payload with a broken envelope can only be, if any.
+
+    Its id, when that is known (at the version named, or else the latest);
+    without an id, the one built-in questionnaire that has the version named
+    (or the only one built in, when no version is named either).
+    """
+    qid, version = payload.get("questionnaire"), payload.get("version")
+    ids = catalogue()
+    if "questionnaire" in payload:
+        if not isinstance(qid, str) or qid not in ids:
+            return None
+        candidates = [qid]
+    elif isinstance(version, str):
+        candidates = [i for i, versions in ids.items() if version in versions]
+    else:
+        candidates = list(ids)
+    if len(candidates) != 1:
+        return None
+    versions = ids[candidates[0]]
+    return _built(candidates[0], version if version in versions else versions[-1])

@@ -177,19 +177,20 @@ class Questionnaire:
 
     def problems(self, payload: object) -> tuple[Problem, ...]:
         """Every problem with ``payload``, most relevant first; empty when it is valid."""
-        return self._checker.problems(payload)
+        if self._checker.verdict(payload) is True:
+            return ()
+        return _worded(self, self._checker.explain(payload), payload)
 
     def validate(self, payload: object) -> None:
         """Raise :class:`InvalidResponse` with every problem unless ``payload`` is valid."""
-        found = self._checker.problems(payload)
+        found = self.problems(payload)
         if found:
             raise InvalidResponse(found)
 
     def score(self, payload: object) -> Score:
         """Validate ``payload``, then score it (see docs/scoring.md)."""
-        checker = self._checker
-        if checker.verdict(payload) is not True:  # once: see checked()
-            _explained(checker, payload)
+        if self._checker.verdict(payload) is not True:  # once: see checked()
+            _explained(self, payload)
         return self._scorer.score(payload)  # type: ignore[arg-type]  # valid: an object
 
     def payload(
@@ -245,20 +246,56 @@ def checked(q: Questionnaire, payload: object) -> Mapping[str, Any]:
 
     The compiled verdict runs once; only a payload it does not pass is explained.
     """
-    checker = q._checker  # noqa: SLF001 - this module's own class
-    if checker.verdict(payload) is not True:
-        _explained(checker, payload)
+    if q._checker.verdict(payload) is not True:  # noqa: SLF001 - this module's own class
+        _explained(q, payload)
     return payload  # type: ignore[return-value]  # valid: an object
 
 
-def _explained(checker: Checker, payload: object) -> None:
+def _explained(q: Questionnaire, payload: object) -> None:
     """Raise :class:`InvalidResponse` for a payload the verdict did not pass, unless it is valid.
 
     Asked after the verdict, which it does not ask again.
     """
-    found = checker.explain(payload)
+    found = _worded(q, q._checker.explain(payload), payload)  # noqa: SLF001 - its own class
     if found:
         raise InvalidResponse(found)
+
+
+def _worded(
+    q: Questionnaire, problems: tuple[Problem, ...], payload: object
+) -> tuple[Problem, ...]:
+    """``problems``, with what the questionnaire knows put in words: an option that goes alone.
+
+    Pointers and keywords are kept; only a message changes. JSON Schema says
+    that a list holding "None" is too long; the questionnaire knows why.
+    """
+    if not any(problem.keyword == "maxItems" for problem in problems):
+        return problems
+    return tuple(_alone(q, problem, payload) for problem in problems)
+
+
+def _alone(q: Questionnaire, problem: Problem, payload: object) -> Problem:
+    """A ``maxItems`` problem of a list that holds an option that must stand alone, in words."""
+    if problem.keyword != "maxItems" or not isinstance(payload, dict):
+        return problem
+    for item in q.items:
+        if problem.path != f"/{item.group}/{item.id}":
+            continue
+        group = payload.get(item.group)
+        given = group.get(item.id) if isinstance(group, dict) else None
+        if not isinstance(given, list):
+            return problem
+        alone = [
+            o for o in item.options if o.exclusive and o.value is not None and o.value in given
+        ]
+        if alone:
+            label = alone[0].label
+            return Problem(
+                problem.path,
+                f'"{label}" goes alone: choose it without any other answer',
+                "maxItems",
+            )
+    return problem
 
 
 def score_text(q: Questionnaire, payload: object, *, valid: bool = False) -> str:
@@ -268,10 +305,8 @@ def score_text(q: Questionnaire, payload: object, *, valid: bool = False) -> str
     returns only valid payloads, such as ``from_redcap_export``): it is not
     checked again.
     """
-    if not valid:
-        checker = q._checker  # noqa: SLF001 - this module's own class
-        if checker.verdict(payload) is not True:
-            _explained(checker, payload)
+    if not valid and q._checker.verdict(payload) is not True:  # noqa: SLF001 - its own class
+        _explained(q, payload)
     return q._scorer.score_text(payload)  # type: ignore[arg-type]  # noqa: SLF001 - valid: an object
 
 

@@ -6,6 +6,7 @@ verdict did not pass (see ``_checker``).
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -95,6 +96,89 @@ def _member_names(error: ValidationError) -> Sequence[object]:
     ]
 
 
+def _unknown_member(name: object, schema: object) -> str:
+    """A plain message for a member no property allows, with the nearest known name."""
+    message = f"{describe(name)} is not allowed here (no such property)"
+    known = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    if isinstance(name, str):
+        near = difflib.get_close_matches(name, [k for k in known if isinstance(k, str)], 1, 0.75)
+        if near:
+            message += f": did you mean {describe(near[0])}?"
+    return message
+
+
+#: JSON Schema's types, as a person would name them.
+_KINDS = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "text",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+    "null": "null",
+}
+
+
+def _kind(value: object) -> str:
+    """What kind of JSON value ``value`` is, in words."""
+    if isinstance(value, bool):
+        return "a true/false value"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "null" if value is None else "not a JSON value"
+
+
+def _type_message(error: ValidationError) -> str:
+    """A plain message for a value of the wrong type, with the fix where there is one.
+
+    ``"3"`` where a number belongs is text: the fix is to write it without quotes.
+    """
+    wanted = (
+        error.validator_value
+        if isinstance(error.validator_value, list)
+        else [error.validator_value]
+    )
+    names = [_KINDS.get(str(t), str(t)) for t in wanted]
+    expected = " or ".join(names)
+    value = error.instance
+    if isinstance(value, (list, tuple, dict)):  # described by its kind already
+        return f"{describe(value)} is not {expected}"
+    message = f"{describe(value)} is {_kind(value)}, not {expected}"
+    numeric = {"integer", "number"} & set(map(str, wanted))
+    if numeric and isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        message += ": write the number without quotes"
+    return message
+
+
+#: Text that reads as a JSON number.
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+def _plain_message(error: ValidationError) -> str | None:
+    """Plain words for the keywords whose jsonschema messages a person cannot read."""
+    keyword = str(error.validator)
+    value, bound = error.instance, error.validator_value
+    if keyword == "type":
+        return _type_message(error)
+    if keyword in ("minItems", "maxItems") and isinstance(value, list):
+        count = f"{len(value)} answer{'s' if len(value) != 1 else ''}"
+        if keyword == "minItems":
+            return f"{count} given: at least {bound} needed here"
+        return f"{count} given: at most {bound} allowed here"
+    if keyword == "uniqueItems":
+        return f"{describe(value)} gives the same answer more than once"
+    if keyword == "format" and bound == "date-time":
+        return (
+            f"{describe(value)} is not a date and time as RFC 3339 writes them, "
+            "such as 2026-01-05T10:00:00+01:00"
+        )
+    return None
+
+
 def _from_error(error: ValidationError) -> list[Problem]:
     path = pointer(error.absolute_path)
     keyword = str(error.validator)
@@ -105,14 +189,11 @@ def _from_error(error: ValidationError) -> list[Problem]:
         ]
     if keyword == "additionalProperties" and error.validator_value is False:
         return [
-            Problem(
-                f"{path}{pointer([name])}",
-                f"{describe(name)} is not allowed here (no such property)",
-                keyword,
-            )
+            Problem(f"{path}{pointer([name])}", _unknown_member(name, error.schema), keyword)
             for name in _member_names(error)
         ]
-    return [Problem(path, _options_message(error) or _short_message(error), keyword)]
+    message = _options_message(error) or _plain_message(error) or _short_message(error)
+    return [Problem(path, message, keyword)]
 
 
 #: A message longer than this shows its value in short (see ``describe``).
