@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import math
 import pkgutil
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 import blunting
 from blunting._schema._explain import explain
+from conftest import ROOT
 from hostile import nested
 
 
@@ -263,3 +265,15 @@ def test_date_time_is_really_checked() -> None:
     q = blunting.questionnaire()
     assert q.problems({**_payload(), "completed": "2026-02-30T10:00:00Z"})
     assert not q.problems({**_payload(), "completed": "2028-02-29T10:00:00Z"})
+
+
+def test_help_on_the_results_explains_every_field_and_status() -> None:
+    import attrs  # noqa: PLC0415
+
+    for cls in (blunting.Score, blunting.DomainScore):
+        text = cls.__doc__ or ""
+        for field in attrs.fields(cls):
+            assert field.name in text, (cls, field.name)
+    schema = json.loads((ROOT / "schemas" / "vocabulary" / "1" / "score.json").read_text())
+    for status in schema["$defs"]["result"]["properties"]["status"]["enum"]:
+        assert f'"{status}"' in (blunting.DomainScore.__doc__ or ""), status

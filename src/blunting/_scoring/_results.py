@@ -17,7 +17,26 @@ from blunting._version import __version__
 class DomainScore:
     """The result for one domain, or for the total.
 
+    Attributes:
+        raw: the mean scored value times the number of items (a sum, with
+            missing answers stood in for by the mean); ``None`` when not scored.
+        mean: the mean scored value of the answered items, on the answer
+            scale (0 to 4 for blunting); ``None`` when not scored.
+        scaled: the mean mapped onto 0 to 100, the number to read: 0 is none
+            of these changes, 100 the most the questionnaire can show; higher
+            means more blunting. ``None`` when not scored.
+        answered: how many of the items were answered.
+        items: how many items there are.
+        prorated: whether the score is estimated from fewer answers than items.
+        status: ``"scored"``; ``"insufficient_answers"`` (fewer answered than
+            the domain's minimum, so not scored); or, for the total only,
+            ``"unscorable_domains"`` (a domain was not scored, so neither is
+            the total).
+
+    A score is not a diagnosis; there are no cut-offs. See docs/scoring.md.
+
     .. versionadded:: 0.1.0
+
     """
 
     #: Mean scored value times the number of items; ``None`` when unscorable.
@@ -69,9 +88,21 @@ SCALARS = frozenset({str, int, float, bool, type(None)})
 class Score:
     """The score of one response: its domains, total, and unscored context.
 
-    A score is not a diagnosis, and there are no cut-offs.
+    Attributes:
+        questionnaire, version: the questionnaire answered.
+        domains: a :class:`DomainScore` per domain id, in the questionnaire's order.
+        total: the :class:`DomainScore` over all domains.
+        impact: the answer to "how much do these changes bother you" (unscored), or ``None``.
+        context: the other unscored answers (medicines, sexual side effects,
+            attribution), exactly as given; lists as tuples.
+        respondent, completed: as the response gave them, or ``None``.
+        library_version: the version of blunting that computed the score.
+
+    ``to_dict()`` and ``to_json()`` give it as JSON. A score is not a
+    diagnosis, and there are no cut-offs.
 
     .. versionadded:: 0.1.0
+
     """
 
     #: Id of the questionnaire that was answered.
