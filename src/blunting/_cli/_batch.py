@@ -106,6 +106,16 @@ def problem_lines(name: str, line: int, rejection: Rejection) -> Iterator[str]:
     return (f"{name}:{line}: {problem}" for problem in rejection.problems)
 
 
+#: Where a line can start with a space or end at once: a block without any of
+#: these (nearly all) has no blank line, and is not looked at line by line.
+_LINE_STARTS = (b"\n\n", b"\n ", b"\n\t", b"\n\r")
+
+
+def _may_be_blank(data: bytes) -> bool:
+    """Whether lines of ``data`` may be blank: searched at the speed of ``in``."""
+    return data[:1] in (b"\n", b" ", b"\t", b"\r") or any(s in data for s in _LINE_STARTS)
+
+
 def source_of(name: str) -> str:
     """The ``source`` of an output row: the file, or ``-`` for standard input."""
     return STDIN if name == STDIN_NAME else name
@@ -159,9 +169,10 @@ def handle(task: str, block: Block, source_format: str = "json") -> Done:
     problems: list[str] = []
     blank = 0
     if block.lines:
-        numbered = [(n, t) for n, t in zip(numbers, texts, strict=True) if t.strip(b" \t\r")]
-        blank = len(texts) - len(numbered)
-        numbers, texts = [n for n, _ in numbered], [t for _, t in numbered]  # type: ignore[assignment]
+        if _may_be_blank(block.data):
+            numbered = [(n, t) for n, t in zip(numbers, texts, strict=True) if t.strip(b" \t\r")]
+            blank = len(texts) - len(numbered)
+            numbers, texts = [n for n, _ in numbered], [t for _, t in numbered]  # type: ignore[assignment]
     elif not block.array:
         texts, problems = _one_text(block)
         numbers = range(first, first + len(texts))
