@@ -74,6 +74,8 @@ FILE_LINES = st.lists(
             json.dumps(INVALID).encode(),
             b"",
             b"   ",
+            b"\t \r",  # blank, as a Windows editor may leave it
+            b" " + json.dumps(EXAMPLE).encode(),  # starts with a space, and is not blank
             json.dumps(EXAMPLE).encode() + b"\r",
             b'{"a": "\xff\xfe"}',
             b"\xe6\xbc",  # a character cut short

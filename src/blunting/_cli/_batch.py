@@ -106,14 +106,17 @@ def problem_lines(name: str, line: int, rejection: Rejection) -> Iterator[str]:
     return (f"{name}:{line}: {problem}" for problem in rejection.problems)
 
 
-#: Where a line can start with a space or end at once: a block without any of
-#: these (nearly all) has no blank line, and is not looked at line by line.
-_LINE_STARTS = (b"\n\n", b"\n ", b"\n\t", b"\n\r")
+#: What a blank line starts with, if anything: bytes that sort before every
+#: byte a JSON text can start with.
+_SPACES = (b"", b" ", b"\t", b"\r")
 
 
-def _may_be_blank(data: bytes) -> bool:
-    """Whether lines of ``data`` may be blank: searched at the speed of ``in``."""
-    return data[:1] in (b"\n", b" ", b"\t", b"\r") or any(s in data for s in _LINE_STARTS)
+def _may_be_blank(texts: list[bytes]) -> bool:
+    """Whether any line may be blank: one may only if the least of them starts with a space.
+
+    ``min`` compares at C speed; nearly every block has no line to look at again.
+    """
+    return bool(texts) and min(texts)[:1] in _SPACES
 
 
 def source_of(name: str) -> str:
@@ -169,7 +172,7 @@ def handle(task: str, block: Block, source_format: str = "json") -> Done:
     problems: list[str] = []
     blank = 0
     if block.lines:
-        if _may_be_blank(block.data):
+        if _may_be_blank(texts):
             numbered = [(n, t) for n, t in zip(numbers, texts, strict=True) if t.strip(b" \t\r")]
             blank = len(texts) - len(numbered)
             numbers, texts = [n for n, _ in numbered], [t for _, t in numbered]  # type: ignore[assignment]

@@ -59,11 +59,16 @@ def json_lines(source: str, made: list[Made]) -> bytes:
     if not made:
         return b""
     head = f'{{"source":{_json(source)},"line":'
-    lines = []
-    for number, where, text in made:
-        events = "".join(f"{_json(k)}:{_json(v)}," for k, v in where.items()) if where else ""
-        lines.append(f"{head}{number},{events}{text[1:]}")
+    lines = [
+        f"{head}{number},{_json_events(where) if where else ''}{text[1:]}"
+        for number, where, text in made
+    ]
     return ("\n".join(lines) + "\n").encode()
+
+
+def _json_events(where: Mapping[str, str | None]) -> str:
+    """A REDCap row's event columns as JSON members, each followed by a comma."""
+    return "".join(f"{_json(k)}:{_json(v)}," for k, v in where.items())
 
 
 #: The columns of the CSV output, after respondent, completed, questionnaire and version.
@@ -159,15 +164,15 @@ def csv_row(payload: object, *, valid: bool = False) -> str:
 def csv_lines(source: str, made: list[Made]) -> bytes:
     """CSV rows, each ending in CRLF, as UTF-8, led by where each came from."""
     head = _field(source)
-    rows = []
-    for number, where, row in made:
-        events = (
-            "".join(f",{_field(where.get(column))}" for column in _event_columns())
-            if where is not None
-            else ""
-        )
-        rows.append(f"{head},{number}{events},{row}")
-    return "".join(rows).encode()
+    return "".join(
+        f"{head},{number}{'' if where is None else _csv_events(where)},{row}"
+        for number, where, row in made
+    ).encode()
+
+
+def _csv_events(where: Mapping[str, str | None]) -> str:
+    """A REDCap row's event cells, each led by a comma, in the header's order."""
+    return "".join(f",{_field(where.get(column))}" for column in _event_columns())
 
 
 class JSONArray:

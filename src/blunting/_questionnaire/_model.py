@@ -177,9 +177,7 @@ class Questionnaire:
 
     def problems(self, payload: object) -> tuple[Problem, ...]:
         """Every problem with ``payload``, most relevant first; empty when it is valid."""
-        if self._checker.verdict(payload) is True:
-            return ()
-        return _worded(self, self._checker.explain(payload), payload)
+        return _worded(self, self._checker.problems(payload), payload)
 
     def validate(self, payload: object) -> None:
         """Raise :class:`InvalidResponse` with every problem unless ``payload`` is valid."""
