@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).parent.parent
 #: The built-in questionnaire's canonical file.
-BUILTIN_PATH = ROOT / "schemas" / "blunting" / "1.0.0" / "questionnaire.json"
+BUILTIN_PATH = ROOT / "schemas" / "blunting" / "1.1.0" / "questionnaire.json"
 #: The test questionnaire: another questionnaire in the vocabulary (2 domains, a 1-5 scale).
 MINI_PATH = ROOT / "conformance" / "questionnaires" / "mini.json"
 

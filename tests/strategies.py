@@ -67,14 +67,27 @@ def _optional_members(
     return st.fixed_dictionaries({}, optional=members)
 
 
+def counted(item: blunting.Item, value: Any) -> bool:
+    """Whether an answer to a scored item counts (docs/scoring.md, rule 1).
+
+    Neither null nor the option that says the item's situation did not happen.
+    """
+    return value is not None and not any(
+        o.not_applicable and o.value == value for o in item.options
+    )
+
+
 def answers(
     q: blunting.Questionnaire, *, complete: bool = False
 ) -> st.SearchStrategy[dict[str, Any]]:
-    """Answers to the scored items: any subset (or all), each an option or null."""
+    """Answers to the scored items: any subset (or all), each an option (null included).
+
+    ``complete``: every item answered with an answer that counts.
+    """
     members = {item.id: st.sampled_from([o.value for o in item.options]) for item in scored(q)}
     if complete:
         values = {
-            item.id: st.sampled_from([o.value for o in item.options if o.value is not None])
+            item.id: st.sampled_from([o.value for o in item.options if counted(item, o.value)])
             for item in scored(q)
         }
         return st.fixed_dictionaries(values)
@@ -85,7 +98,8 @@ def _context_value(item: blunting.Item) -> st.SearchStrategy[Any]:
     values = [o.value for o in item.options]
     if item.multiple:
         choices = [value for value in values if value is not None]
-        return st.none() | st.lists(st.sampled_from(choices), min_size=1, unique=True)
+        # [] is valid only where the question allows it (1.1.0): payloads() filters
+        return st.none() | st.lists(st.sampled_from(choices), unique=True)
     return st.sampled_from(values)
 
 

@@ -17,7 +17,7 @@ from hostile import nested
 
 
 def _payload(**answers: Any) -> dict[str, Any]:
-    return {"questionnaire": "blunting", "version": "1.0.0", "answers": answers}
+    return {"questionnaire": "blunting", "version": "1.1.0", "answers": answers}
 
 
 def test_public_surface() -> None:
@@ -252,7 +252,7 @@ def test_score_echoes_what_was_sent() -> None:
         "context": {"impact": 0, "medications": ["snri", "other"], "attribution": "unsure"},
     }
     score = blunting.score(payload)
-    assert (score.questionnaire, score.version) == ("blunting", "1.0.0")
+    assert (score.questionnaire, score.version) == ("blunting", "1.1.0")
     assert score.respondent == "p-1"
     assert score.completed == "2026-01-02T03:04:05.678+05:30"
     assert score.impact == 0

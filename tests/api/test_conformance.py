@@ -26,6 +26,7 @@ def test_the_suite_has_every_file() -> None:
         "blunting-1.0.0-json-text.json",
         "blunting-1.0.0-scoring.json",
         "blunting-1.0.0-validation.json",
+        "blunting-1.1.0.json",
         "mini-0.1.0.json",
     ]
 

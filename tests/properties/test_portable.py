@@ -40,7 +40,11 @@ AJV = ROOT / "tests" / "external" / "ajv"
 SCHEMAS = ROOT / "schemas"
 META = read_json(SCHEMAS / "vocabulary" / "1" / "meta.json")
 SCORE = read_json(SCHEMAS / "vocabulary" / "1" / "score.json")
-QUESTIONNAIRES = {"builtin": BUILTIN_PATH, "mini": MINI_PATH}
+QUESTIONNAIRES = {
+    "builtin": BUILTIN_PATH,
+    "builtin 1.0.0": SCHEMAS / "blunting" / "1.0.0" / "questionnaire.json",
+    "mini": MINI_PATH,
+}
 #: Examples per property: a few hundred, more under a longer profile.
 EXAMPLES = max(300, settings().max_examples)
 
@@ -197,7 +201,7 @@ def test_python_re_traps_are_real() -> None:
 def test_formats_are_checked_only_when_asked_which_is_why_each_validator_is_asked() -> None:
     """The trap: with no format checker, 30 February passes; blunting always checks it."""
     schema = read_json(QUESTIONNAIRES["builtin"])
-    payload = {"questionnaire": "blunting", "version": "1.0.0", "answers": {}}
+    payload = {"questionnaire": "blunting", "version": "1.1.0", "answers": {}}
     payload["completed"] = "2026-02-30T10:00:00Z"  # fits the pattern: only the format refuses it
     assert Draft202012Validator(schema, registry=_registry()).is_valid(payload)
     assert jsonschema_rs.Draft202012Validator(schema, validate_formats=False).is_valid(payload)

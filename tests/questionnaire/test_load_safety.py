@@ -128,7 +128,7 @@ def test_a_reference_that_leads_elsewhere_in_the_document_is_fine() -> None:
 
 
 def _payload() -> dict[str, Any]:
-    return {"questionnaire": "blunting", "version": "1.0.0", "answers": {}}
+    return {"questionnaire": "blunting", "version": "1.1.0", "answers": {}}
 
 
 @pytest.mark.parametrize("keyword", ["$dynamicRef", "$recursiveRef"])

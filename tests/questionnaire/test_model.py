@@ -28,7 +28,10 @@ def _exclusive(q: blunting.Questionnaire, item_id: str) -> list[object]:
 
 
 def test_options_that_stand_alone_are_exclusive() -> None:
-    assert _exclusive(BUILTIN, "medications") == ["none", "unknown"]
+    # null, worded by the key's null_title, is a whole answer: it stands alone
+    assert _exclusive(BUILTIN, "medications") == ["none", "unknown", None]
+    old = blunting.questionnaire("1.0.0")
+    assert _exclusive(old, "medications") == ["none", "unknown"]
     single = [o for item in BUILTIN.items if not item.multiple for o in item.options]
     assert single
     assert not any(option.exclusive for option in single)
@@ -38,19 +41,19 @@ def test_exclusive_options_come_from_what_the_schema_means() -> None:
     document = read_json(BUILTIN_PATH)
     medications = document["properties"]["context"]["properties"]["medications"]
     del medications["if"], medications["then"]
-    assert _exclusive(blunting.load(document), "medications") == []  # no rule, none alone
+    assert _exclusive(blunting.load(document), "medications") == [None]  # no rule: only null alone
     # the same rule for one option, said another way
     medications["not"] = {"type": "array", "minItems": 2, "contains": {"const": "unknown"}}
-    assert _exclusive(blunting.load(document), "medications") == ["unknown"]
+    assert _exclusive(blunting.load(document), "medications") == ["unknown", None]
     # an option that may not come first is not alone: it may come second
     medications["not"] = {"type": "array", "prefixItems": [{"const": "other"}], "minItems": 2}
-    assert _exclusive(blunting.load(document), "medications") == []
+    assert _exclusive(blunting.load(document), "medications") == [None]
 
 
 def test_exclusive_options_of_a_document_whose_id_ends_in_an_empty_fragment() -> None:
     document = read_json(BUILTIN_PATH)
     document["$id"] += "#"  # allowed by Draft 2020-12
-    assert _exclusive(blunting.load(document), "medications") == ["none", "unknown"]
+    assert _exclusive(blunting.load(document), "medications") == ["none", "unknown", None]
 
 
 def test_nullable_and_required_come_from_the_schema() -> None:
@@ -71,10 +74,26 @@ def test_nullable_and_required_come_from_the_schema() -> None:
 
 
 def test_medications_may_be_null_though_its_options_are_not() -> None:
-    medications = next(item for item in BUILTIN.items if item.id == "medications")
+    old = blunting.questionnaire("1.0.0")
+    medications = next(item for item in old.items if item.id == "medications")
     assert medications.multiple
     assert all(option.value is not None for option in medications.options)
     assert medications.nullable  # "type": ["array", "null"]
+
+
+def test_null_is_worded_by_the_key_where_a_question_cannot_list_it() -> None:
+    medications = next(item for item in BUILTIN.items if item.id == "medications")
+    assert medications.options[-1] == blunting.Option(None, "Prefer not to answer", exclusive=True)
+    document = read_json(BUILTIN_PATH)
+    document["x-scoring"]["null_title"] = "Rather not say"
+    reworded = blunting.load(document)
+    for item in reworded.items:  # a question that lists null keeps its own words
+        (declined,) = [o.label for o in item.options if o.value is None]
+        assert declined == ("Rather not say" if item.multiple else "Prefer not to answer")
+    from blunting._questionnaire import texts  # noqa: PLC0415 - the pointer of each text
+
+    worded = {at: text for at, text, option in texts(reworded) if option is not None}
+    assert worded["/x-scoring/null_title"] == "Rather not say"
 
 
 def test_a_payload_puts_each_answer_in_its_place_in_the_questionnaires_order() -> None:
@@ -86,7 +105,7 @@ def test_a_payload_puts_each_answer_in_its_place_in_the_questionnaires_order() -
     assert json.dumps(made) == json.dumps(
         {
             "questionnaire": "blunting",
-            "version": "1.0.0",
+            "version": "1.1.0",
             "respondent": "r1",
             "completed": "2026-01-05T10:00:00Z",
             "answers": {"crying_1": None, "crying_2": 1},
@@ -97,7 +116,7 @@ def test_a_payload_puts_each_answer_in_its_place_in_the_questionnaires_order() -
 
 
 def test_a_payload_without_context_answers_has_no_context() -> None:
-    assert BUILTIN.payload({}) == {"questionnaire": "blunting", "version": "1.0.0", "answers": {}}
+    assert BUILTIN.payload({}) == {"questionnaire": "blunting", "version": "1.1.0", "answers": {}}
 
 
 @pytest.mark.parametrize("answers", [["crying_1"], "crying_1", None])

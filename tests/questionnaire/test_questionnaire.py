@@ -13,12 +13,17 @@ from conftest import MINI_PATH, ROOT
 if TYPE_CHECKING:
     from pathlib import Path
 
-CANONICAL = ROOT / "schemas" / "blunting" / "1.0.0" / "questionnaire.json"
-ID = "https://w3id.org/blunting/schemas/blunting/1.0.0/questionnaire.json"
+SCHEMAS = ROOT / "schemas" / "blunting"
+VERSIONS = ("1.0.0", "1.1.0")
+CANONICAL = SCHEMAS / "1.1.0" / "questionnaire.json"
+ID = "https://w3id.org/blunting/schemas/blunting/1.1.0/questionnaire.json"
+#: The scored items of 1.1.0 that say "this did not happen" (docs/scoring.md).
+SITUATIONAL = ("crying_4", "crying_6", "empathy_1", "empathy_5")
 
 
-def _document() -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(CANONICAL.read_text(encoding="utf-8"))
+def _document(version: str = "1.1.0") -> dict[str, Any]:
+    text = (SCHEMAS / version / "questionnaire.json").read_text(encoding="utf-8")
+    document: dict[str, Any] = json.loads(text)
     return document
 
 
@@ -31,20 +36,23 @@ def _paths_of(document: Any) -> set[str]:
 # --- the built-in questionnaire ---
 
 
-def test_the_shipped_schema_is_the_canonical_file() -> None:
-    assert blunting.questionnaire().schema == _document()
-    assert blunting.questionnaire() == blunting.load(CANONICAL)
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_shipped_schema_is_the_canonical_file(version: str) -> None:
+    assert blunting.questionnaire(version).schema == _document(version)
+    assert blunting.questionnaire(version) == blunting.load(SCHEMAS / version / "questionnaire.json")
 
 
 def test_latest_version_and_explicit_version_agree() -> None:
     q = blunting.questionnaire()
-    assert (q.id, q.version) == ("blunting", "1.0.0")
-    assert blunting.questionnaire("1.0.0") is q
-    assert blunting.questionnaire("1.0.0", id="blunting") is q
+    assert (q.id, q.version) == ("blunting", "1.1.0")
+    assert blunting.questionnaire("1.1.0") is q
+    assert blunting.questionnaire("1.1.0", id="blunting") is q
+    assert blunting.questionnaire("1.0.0").version == "1.0.0"
 
 
-def test_content_of_version_1_0_0() -> None:
-    q = blunting.questionnaire()
+@pytest.mark.parametrize("version", VERSIONS)
+def test_content_of_each_version(version: str) -> None:
+    q = blunting.questionnaire(version)
     assert [d.id for d in q.domains] == ["crying", "empathy", "positive"]
     assert q.scale == (0, 4)
     for domain in q.domains:
@@ -54,29 +62,59 @@ def test_content_of_version_1_0_0() -> None:
         assert [item.id for item in items] == list(domain.items)
         assert any(item.reverse for item in items), f"{domain.id} needs a reverse-keyed item"
         for item in items:
-            assert [o.value for o in item.options] == [0, 1, 2, 3, 4, None]
+            situational = version != "1.0.0" and item.id in SITUATIONAL
+            assert [o.value for o in item.options] == [0, 1, 2, 3, 4] + (
+                ["not_applicable"] if situational else []
+            ) + [None]
+            assert [o.not_applicable for o in item.options] == [False] * 5 + (
+                [True] if situational else []
+            ) + [False]
             assert item.text.strip()
             assert not item.multiple
     context = {item.id: item for item in q.items if item.domain is None}
     assert set(context) == {"impact", "medications", "sexual_side_effects", "attribution"}
     assert [o.value for o in context["impact"].options] == [0, 1, 2, 3, 4, None]
     assert context["medications"].multiple
-    assert {o.value for o in context["medications"].options} == {
-        "ssri",
-        "snri",
-        "mood_stabilizer",
-        "other",
-        "none",
-        "unknown",
-    }
-    assert {o.value for o in context["sexual_side_effects"].options} >= {
-        "yes",
-        "no",
-        "prefer_not_to_say",
-    }
-    assert {o.value for o in context["attribution"].options} >= {"yes", "no", "unsure"}
+    medicines = ["ssri", "snri", "mood_stabilizer", "other", "none", "unknown"]
+    declined = [] if version == "1.0.0" else [None]  # 1.1.0 words null: its null_title
+    assert [o.value for o in context["medications"].options] == medicines + declined
+    sexual = ["yes", "no"] + (["prefer_not_to_say"] if version == "1.0.0" else []) + [None]
+    assert [o.value for o in context["sexual_side_effects"].options] == sexual
+    assert [o.value for o in context["attribution"].options] == ["yes", "no", "unsure", None]
     assert q.description is not None
     assert "past two weeks" in q.description
+
+
+def test_every_question_that_takes_null_words_it_in_1_1_0() -> None:
+    """The FHIR and REDCap exports and take show these words, never the library's own."""
+    q = blunting.questionnaire("1.1.0")
+    for item in q.items:
+        assert item.nullable, item.id
+        assert [o.label for o in item.options if o.value is None] == ["Prefer not to answer"]
+
+
+def test_1_1_0_keeps_the_items_wording_and_key_of_1_0_0() -> None:
+    """Scores of the two versions are comparable: only the options said below differ."""
+    old, new = _document("1.0.0"), _document("1.1.0")
+    assert old["description"] == new["description"]
+    for group in ("answers", "context"):
+        before = old["properties"][group]["properties"]
+        after = new["properties"][group]["properties"]
+        assert list(before) == list(after)
+        for name in before:
+            assert before[name]["title"] == after[name]["title"], name
+            assert before[name].get("description") == after[name].get("description"), name
+    key = {k: v for k, v in new["x-scoring"].items() if k not in ("not_applicable", "null_title")}
+    assert key == old["x-scoring"]
+    answers = new["properties"]["answers"]["properties"]
+    assert sorted(name for name, q in answers.items() if len(q["oneOf"]) == 7) == list(SITUATIONAL)
+    for name in SITUATIONAL:
+        assert answers[name]["oneOf"][5] == {
+            "const": "not_applicable",
+            "title": "Nothing like this happened in the past two weeks",
+        }
+    medications = new["properties"]["context"]["properties"]["medications"]
+    assert "minItems" not in medications  # [] is no answer: a form that unticks all sends it
 
 
 def test_every_question_is_shown_by_a_form_renderer_as_title_and_oneof_options() -> None:
@@ -99,6 +137,7 @@ def test_questionnaires_are_values() -> None:
     q = blunting.questionnaire()
     assert hash(q) == hash(blunting.load(CANONICAL))
     assert q != blunting.load(MINI_PATH)
+    assert q != blunting.questionnaire("1.0.0")
 
 
 # --- sources ---
@@ -312,6 +351,26 @@ ANSWERS = "/properties/answers/properties"
             lambda d: d["properties"]["answers"]["properties"]["crying_1"].pop("oneOf"),
             {f"{ANSWERS}/crying_1"},
             id="an item without options",
+        ),
+        pytest.param(
+            lambda d: _key(d).__setitem__("not_applicable", "did_not_happen"),
+            {"/x-scoring/not_applicable"} | {f"{ANSWERS}/{item}/oneOf" for item in SITUATIONAL},
+            id="a not-applicable value that no item offers",
+        ),
+        pytest.param(
+            lambda d: _key(d).__setitem__("not_applicable", 9),
+            {"/x-scoring/not_applicable"},
+            id="a not-applicable value that could be an answer code",
+        ),
+        pytest.param(
+            lambda d: _key(d).pop("not_applicable"),
+            {f"{ANSWERS}/{item}/oneOf" for item in SITUATIONAL},
+            id="an option outside the scale not marked as not applicable",
+        ),
+        pytest.param(
+            lambda d: _key(d).__setitem__("null_title", ""),
+            {"/x-scoring/null_title"},
+            id="null worded with no words",
         ),
     ],
 )

@@ -109,8 +109,11 @@ class Question:
     codes: Mapping[str, int | str]
 
     def weight(self, option: Option, scale: tuple[int, int]) -> int | None:
-        """The score of an option: the scored value of a scored item's answer."""
-        if self.item.domain is None or option.value is None:
+        """The score of an option: the scored value of a scored item's answer.
+
+        Null and the not-applicable option have none: they count as missing.
+        """
+        if self.item.domain is None or option.value is None or option.not_applicable:
             return None
         value = int(option.value)
         return scale[0] + scale[1] - value if self.item.reverse else value

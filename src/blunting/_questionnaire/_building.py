@@ -24,12 +24,33 @@ if TYPE_CHECKING:
 
 
 def _options(
-    schema: Mapping[str, Any], exclusive: frozenset[object] = frozenset()
+    question: Mapping[str, Any],
+    key: Mapping[str, Any],
+    exclusive: frozenset[object] = frozenset(),
+    *,
+    scored: bool,
 ) -> tuple[Option, ...]:
-    return tuple(
-        Option(option["const"], option["title"], exclusive=option["const"] in exclusive)
-        for option in schema["oneOf"]
+    """A question's options, in order; a null one last when the key words null for it.
+
+    A question that takes null but cannot list it (one of several answers,
+    whose options are for the list's elements) gets the key's ``null_title``
+    as the words of null. A scored item's option of the key's
+    ``not_applicable`` value is marked as such.
+    """
+    not_applicable = key.get("not_applicable") if scored else None
+    options = tuple(
+        Option(
+            option["const"],
+            option["title"],
+            exclusive=option["const"] in exclusive,
+            not_applicable=not_applicable is not None and option["const"] == not_applicable,
+        )
+        for option in _choices(question)["oneOf"]
     )
+    title = key.get("null_title")
+    if title is not None and _nullable(question) and all(o.value is not None for o in options):
+        options += (Option(None, title, exclusive="items" in question),)
+    return options
 
 
 def _exclusive(
@@ -111,6 +132,7 @@ class _Checker:
             )
         self._membership(self._domains())
         self._impact()
+        self._not_applicable()
         if low < high:
             for item, question in self.scored.items():
                 self._bounds(item, question, low, high)
@@ -194,17 +216,32 @@ class _Checker:
                 "impact",
             )
 
+    def _not_applicable(self) -> None:
+        """The not-applicable value, if any, is an option of some scored item."""
+        value = self.key.get("not_applicable")
+        if value is not None and not any(
+            option["const"] == value
+            for question in self.scored.values()
+            for option in question.get("oneOf", ())
+        ):
+            self.problem(
+                ("x-scoring", "not_applicable"),
+                f"{describe(value)} is not an option of any scored item",
+                "not_applicable",
+            )
+
     def _bounds(self, item: str, question: Mapping[str, Any], low: int, high: int) -> None:
         at = ("properties", "answers", "properties", item)
         if "items" in question:
             self.problem((*at, "items"), "a scored item takes one answer, not a list", "scale")
             return
-        codes = [option["const"] for option in question["oneOf"] if option["const"] is not None]
+        skipped = (None, self.key.get("not_applicable"))
+        codes = [option["const"] for option in question["oneOf"] if option["const"] not in skipped]
         if not all(_is_int(code) for code in codes) or sorted(codes) != list(range(low, high + 1)):
             self.problem(
                 (*at, "oneOf"),
                 f"the options must be the integers {low} to {high}, once each "
-                "(and optionally null)",
+                "(and optionally null and the not-applicable option)",
                 "scale",
             )
         for bound, expected in (("minimum", low), ("maximum", high)):
@@ -379,8 +416,10 @@ def build(document: object) -> Questionnaire:
             domain=owner.get(item),
             reverse=item in reverse,
             options=_options(
-                _choices(question),
+                question,
+                key,
                 _exclusive(document, registry, group, item) if "items" in question else frozenset(),
+                scored=group == "answers",
             ),
             description=question.get("description"),
             multiple="items" in question,
@@ -420,6 +459,7 @@ def build(document: object) -> Questionnaire:
                     for domain in domains
                 ),
                 impact=key.get("impact"),
+                not_applicable=key.get("not_applicable"),
             )
         ),
     )

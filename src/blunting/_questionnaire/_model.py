@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 #: The payload members that hold answers: scored items, then context questions.
 ANSWERS, CONTEXT = "answers", "context"
+#: Where a questionnaire words null for the questions that cannot list it.
+NULL_TITLE = ("x-scoring", "null_title")
 
 
 @attrs.frozen
@@ -28,7 +30,8 @@ class Option:
     .. versionadded:: 0.1.0
     """
 
-    #: The code a payload sends for this option; ``None`` is "prefer not to answer".
+    #: The code a payload sends for this option; ``None`` is "prefer not to answer"
+    #: (as a whole answer, also on a question of several answers).
     value: int | str | None
     #: The option's label, for a person to read.
     label: str
@@ -37,6 +40,13 @@ class Option:
     #:
     #: .. versionadded:: 0.1.0
     exclusive: bool = False
+    #: Whether the option says the situation a scored item asks about did not
+    #: happen ("Nothing like this happened in the past two weeks"): an answer
+    #: of it counts as missing (docs/scoring.md, rule 1). Marked by the
+    #: scoring key's ``not_applicable``.
+    #:
+    #: .. versionadded:: 0.1.0
+    not_applicable: bool = False
 
 
 @attrs.frozen
@@ -104,14 +114,19 @@ def texts(q: Questionnaire) -> Iterator[tuple[str, str, Option | None]]:
         yield pointer(("properties", CONTEXT, "title")), q.context_title, None
     for index, domain in enumerate(q.domains):
         yield pointer(("x-scoring", "domains", index, "title")), domain.title, None
+    groups = q.schema["properties"]
     for item in q.items:
         at = ("properties", item.group, "properties", item.id)
         yield pointer((*at, "title")), item.text, None
         if item.description is not None:
             yield pointer((*at, "description")), item.description, None
+        question = groups[item.group]["properties"][item.id]
         choices = (*at, "items") if item.multiple else at
+        listed = len((question["items"] if item.multiple else question)["oneOf"])
         for index, option in enumerate(item.options):
-            yield pointer((*choices, "oneOf", index, "title")), option.label, option
+            # an option past the listed ones is null, worded by the key's null_title
+            place = (*choices, "oneOf", index, "title") if index < listed else NULL_TITLE
+            yield pointer(place), option.label, option
 
 
 def labels(item: Item) -> dict[str, str]:

@@ -231,7 +231,13 @@ def _options_message(error: ValidationError) -> str | None:
     ):
         return None
     options = ", ".join(describe(branch["const"]) for branch in branches)
-    return f"{describe(error.instance)} is not one of the options ({options})"
+    message = f"{describe(error.instance)} is not one of the options ({options})"
+    value = error.instance
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        numbers = [b["const"] for b in branches if type(b["const"]) in (int, float)]
+        if any(float(value) == number for number in numbers):
+            message += ": write the number without quotes"
+    return message
 
 
 #: Keywords whose failure only restates another failure at the same place.

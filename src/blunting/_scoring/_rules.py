@@ -42,6 +42,8 @@ class ScoringKey:
     domains: tuple[DomainKey, ...]
     #: The id of the context question whose answer is the score's ``impact``.
     impact: str | None
+    #: The answer that says an item's situation did not happen: missing (rule 1).
+    not_applicable: str | None = None
 
     @property
     def items(self) -> int:

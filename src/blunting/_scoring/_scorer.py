@@ -68,13 +68,17 @@ def _differences(
     )
 
 
-def _sums(split: _Split, flip: int) -> Callable[[Mapping[str, Any]], tuple[float, ...]]:
+def _sums(
+    split: _Split, flip: int, not_applicable: str | None = None
+) -> Callable[[Mapping[str, Any]], tuple[float, ...]]:
     """A function: per domain, the sum of its scored answers and their count.
 
-    A reverse-keyed answer ``v`` scores ``flip - v``. Missing and null answers
-    are left out. Generated straight-line, the item ids passed in as names.
+    A reverse-keyed answer ``v`` scores ``flip - v``. Missing and null answers,
+    and the ``not_applicable`` answer, are left out. Generated straight-line,
+    the item ids passed in as names.
     """
-    namespace: dict[str, Any] = {"F": flip}
+    namespace: dict[str, Any] = {"F": flip, "NA": not_applicable}
+    answered = "v is not None" if not_applicable is None else "v is not None and v != NA"
     lines = ["def sums(a):", "    g = a.get"]
     results: list[str] = []
     for index, (forward, reverse) in enumerate(split):
@@ -84,7 +88,7 @@ def _sums(split: _Split, flip: int) -> Callable[[Mapping[str, Any]], tuple[float
             name = f"k{len(namespace)}"
             namespace[name] = item
             add = "v" if item in forward else "F - v"
-            lines += [f"    v = g({name})", "    if v is not None:"]
+            lines += [f"    v = g({name})", f"    if {answered}:"]
             lines += [f"        {total} += {add}", f"        {count} += 1"]
         results += (total, count)
     lines.append(f"    return ({', '.join(results)},)")
@@ -129,10 +133,13 @@ class Scorer:
         flip = key.minimum + key.maximum
         #: For answers to every item: per domain, the sum of the forward-keyed
         #: answers less the sum of the reverse-keyed ones. Raises ``KeyError``
-        #: for a missing answer and ``TypeError`` for a null one.
+        #: for a missing answer and ``TypeError`` for a null one or the
+        #: not-applicable one (a text).
         self._complete: Callable[[Mapping[str, Any]], tuple[float, ...]] = _differences(split)
         #: For any answers: per domain, the sum of its scored answers and their count.
-        self._partial: Callable[[Mapping[str, Any]], tuple[float, ...]] = _sums(split, flip)
+        self._partial: Callable[[Mapping[str, Any]], tuple[float, ...]] = _sums(
+            split, flip, key.not_applicable
+        )
         #: Per domain, what ``_complete`` leaves out of its sum: the number of
         #: reverse-keyed items times (minimum + maximum).
         self._shifts = tuple(len(reverse) * flip for _, reverse in split)
@@ -160,7 +167,7 @@ class Scorer:
         if len(answers) == self._items:
             try:  # noqa: SIM105 - not contextlib.suppress: this is the hot path
                 pattern = self._complete(answers)
-            except TypeError:  # a null answer: see _partial
+            except TypeError:  # a null or not-applicable answer: see _partial
                 pass
         if pattern is None:
             pattern = self._partial(answers)
