@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 BUILTIN = blunting.questionnaire()
 MINI = blunting.load(MINI_PATH)
-QUESTIONNAIRES = {"blunting": BUILTIN, "mini": MINI}
+QUESTIONNAIRES = {"blunting": BUILTIN, "blunting 1.0.0": blunting.questionnaire("1.0.0"), "mini": MINI}
 FHIRPATH = ROOT / "tests" / "external" / "fhirpath"
 SYSTEM = "https://w3id.org/blunting/fhir/CodeSystem/blunting"
 OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
@@ -53,6 +53,11 @@ COMPLETE = read_json(ROOT / "examples" / "complete.json")
 
 def _questionnaire(name: str) -> blunting.Questionnaire:
     return QUESTIONNAIRES[name]
+
+
+def _name(q: blunting.Questionnaire) -> str:
+    (name,) = [name for name, each in QUESTIONNAIRES.items() if each == q]
+    return name
 
 
 questionnaires = st.sampled_from(sorted(QUESTIONNAIRES)).map(_questionnaire)
@@ -126,7 +131,15 @@ def test_every_question_with_its_options_and_weights(q: blunting.Questionnaire) 
         assert item.get("repeats", False) is question.multiple
         coded = [o for o in item["answerOption"] if o["valueCoding"]["code"] != "asked-declined"]
         offered = [o for o in question.options if o.value is not None]
-        assert [o["valueCoding"]["code"] for o in coded] == [str(o.value) for o in offered]
+        # "Nothing like this happened": FHIR's own code for no value that applies
+        assert [o["valueCoding"]["code"] for o in coded] == [
+            "not-applicable" if o.not_applicable else str(o.value) for o in offered
+        ]
+        assert all(
+            o["valueCoding"]["system"] == DECLINED_SYSTEM
+            for o in coded
+            if o["valueCoding"]["code"] == "not-applicable"
+        )
         assert [o["valueCoding"]["display"] for o in coded] == [o.label for o in offered]
         weights = [
             [(e["url"], e["valueDecimal"]) for e in o.get("extension", []) if "valueDecimal" in e]
@@ -136,11 +149,16 @@ def test_every_question_with_its_options_and_weights(q: blunting.Questionnaire) 
             assert weights == [[] for _ in offered]  # context questions are not scored
             continue
         scored = [
-            low + high - o.value if question.reverse else o.value  # type: ignore[operator]
+            None
+            if o.not_applicable
+            else low + high - o.value  # type: ignore[operator]
+            if question.reverse
+            else o.value
             for o in offered
         ]
-        # each weight twice: R4's core ordinalValue, and itemWeight (the extension pack's)
-        assert weights == [[(ORDINAL_VALUE, w), (ITEM_WEIGHT, w)] for w in scored]
+        # each weight twice: R4's core ordinalValue, and itemWeight (the extension pack's);
+        # none on "Nothing like this happened": it counts as missing, as null does
+        assert weights == [[] if w is None else [(ORDINAL_VALUE, w), (ITEM_WEIGHT, w)] for w in scored]
 
 
 def test_prefer_not_to_answer_is_asked_declined() -> None:
@@ -153,8 +171,16 @@ def test_prefer_not_to_answer_is_asked_declined() -> None:
             "display": "Prefer not to answer",
         }
     }
-    # medications may be null (its schema says so) though it lists no null option
-    assert items["medications"]["answerOption"][-1]["valueCoding"]["code"] == "asked-declined"
+    # medications may be null though it lists no null option: 1.1.0 words it in its key
+    # (null_title), 1.0.0 does not, and the library's words stand in
+    for q in (BUILTIN, blunting.questionnaire("1.0.0")):
+        medications = _by_link(fhir.to_questionnaire(q))["medications"]["answerOption"][-1]
+        assert medications["valueCoding"]["code"] == "asked-declined"
+        assert medications["valueCoding"]["display"] == "Prefer not to answer"
+    document = q.schema
+    document["x-scoring"]["null_title"] = "Rather not say"
+    reworded = _by_link(fhir.to_questionnaire(blunting.load(document)))
+    assert reworded["medications"]["answerOption"][-1]["valueCoding"]["display"] == "Rather not say"
 
 
 def test_a_question_with_help_text_has_a_help_item() -> None:
@@ -339,7 +365,7 @@ APP_URL = "https://fhir.example.org/Questionnaire/emotional-blunting"
 def test_an_app_publishes_under_its_own_url() -> None:
     assert fhir.to_questionnaire(BUILTIN, url=APP_URL)["url"] == APP_URL
     resource = fhir.to_questionnaire_response(COMPLETE, url=APP_URL)
-    assert resource["questionnaire"] == f"{APP_URL}|1.0.0"
+    assert resource["questionnaire"] == f"{APP_URL}|1.1.0"
     assert fhir.from_questionnaire_response(resource, url=APP_URL) == COMPLETE
     assert fhir.from_questionnaire_response(resource, url=APP_URL, questionnaire=BUILTIN) == (
         COMPLETE
@@ -418,6 +444,16 @@ def _carried(q: blunting.Questionnaire, payload: dict[str, Any]) -> dict[str, An
     return resource
 
 
+def _as_fhir_carries(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload as it comes back from FHIR: ``[]`` (no option chosen, no answer) absent.
+
+    FHIR has no empty list: the question is written shown and not answered.
+    """
+    if "context" not in payload:
+        return payload
+    return {**payload, "context": {k: v for k, v in payload["context"].items() if v != []}}
+
+
 def _answers_only(payload: dict[str, Any]) -> dict[str, Any]:
     """The payload without its respondent id and completion time."""
     return {k: v for k, v in payload.items() if k not in ("respondent", "completed")}
@@ -437,9 +473,19 @@ def test_a_payload_round_trips_exactly(data: Any) -> None:
     assert resource is not None
     text = json.dumps(resource, allow_nan=False)
     back = _back(q, json.loads(text))
-    assert back == payload
-    assert json.dumps(back, sort_keys=True) == json.dumps(payload, sort_keys=True)
+    expected = _as_fhir_carries(payload)
+    assert back == expected
+    assert json.dumps(back, sort_keys=True) == json.dumps(expected, sort_keys=True)
     assert _response(q, back) == resource
+
+
+def test_an_empty_list_of_medicines_is_a_question_not_answered() -> None:
+    payload = {**COMPLETE, "context": {"impact": 1, "medications": []}}
+    resource = fhir.to_questionnaire_response(payload)
+    (group,) = [i for i in resource["item"] if i["linkId"] == "context:questions"]
+    assert group["item"][1] == {"linkId": "medications"}  # shown, no answer: no empty array
+    assert fhir.from_questionnaire_response(resource)["context"] == {"impact": 1}
+    assert blunting.score(payload).context == {"medications": ()}  # scored as given
 
 
 @given(payloads(BUILTIN))
@@ -447,9 +493,9 @@ def test_a_builtin_response_names_its_questionnaire(payload: dict[str, Any]) -> 
     payload = _answers_only(payload)
     resource = fhir.to_questionnaire_response(payload)
     assert (
-        resource["questionnaire"] == "https://w3id.org/blunting/fhir/Questionnaire/blunting|1.0.0"
+        resource["questionnaire"] == "https://w3id.org/blunting/fhir/Questionnaire/blunting|1.1.0"
     )
-    assert fhir.from_questionnaire_response(resource) == payload
+    assert fhir.from_questionnaire_response(resource) == _as_fhir_carries(payload)
 
 
 @given(st.data())
@@ -542,7 +588,7 @@ MALFORMED: list[Any] = [
     ),
     (
         "an unknown version",
-        lambda r: {**r, "questionnaire": r["questionnaire"].replace("1.0.0", "9.9.9")},
+        lambda r: {**r, "questionnaire": r["questionnaire"].replace("1.1.0", "9.9.9")},
         [("QuestionnaireResponse.questionnaire", "questionnaire")],
     ),
     (
@@ -805,7 +851,7 @@ def _check(
     response["item"] = [i for i in response.get("item", []) if i["linkId"] != "score:group"]
     expected = _expected(q.score(payload))
     for weights in WEIGHTS:
-        values = engines[q.id, weights].values(response)
+        values = engines[_name(q), weights].values(response)
         assert {link: native for link, (native, _) in values.items()} == expected
         assert {link: precise for link, (_, precise) in values.items()} == expected
 
@@ -829,7 +875,7 @@ def test_the_engine_gives_the_conformance_scores(
     engines: dict[tuple[str, str], FHIRPath], questionnaire: Any, case: dict[str, Any]
 ) -> None:
     q = blunting.load(questionnaire)
-    values = engines[q.id, "both"].values(_response(q, _answers_only(case["payload"])))
+    values = engines[_name(q), "both"].values(_response(q, _answers_only(case["payload"])))
     for part in (*case["score"].get("domains", {}).items(), ("total", case["score"].get("total"))):
         name, result = part
         if result is None:

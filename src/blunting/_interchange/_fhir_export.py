@@ -19,6 +19,7 @@ from blunting._interchange._fhir_layout import (
     ITEM_CONTROL,
     ITEM_CONTROLS,
     ITEM_WEIGHT,
+    NOT_APPLICABLE,
     OPTION_EXCLUSIVE,
     ORDINAL_VALUE,
     SCORE_GROUP,
@@ -57,6 +58,8 @@ def _answer_option(
     made: dict[str, Any] = {"extension": extensions} if extensions else {}
     if option.value is None:
         made["valueCoding"] = {**DECLINED, "display": option.label}
+    elif option.not_applicable:
+        made["valueCoding"] = {**NOT_APPLICABLE, "display": option.label}
     else:
         made["valueCoding"] = {
             "system": system,
@@ -219,6 +222,8 @@ def _coding(question: Question, value: object, system: str) -> dict[str, Any]:
     if value is None:
         return dict(DECLINED)
     for option in question.item.options:
+        if option.not_applicable and option.value == value:
+            return {**NOT_APPLICABLE, "display": option.label}
         if option.value is not None and option.value == value:
             return {"system": system, "code": code(option.value), "display": option.label}
     raise AssertionError(f"a valid answer {value!r} that is no option")
@@ -227,6 +232,14 @@ def _coding(question: Question, value: object, system: str) -> dict[str, Any]:
 def _answers(question: Question, value: object, system: str) -> list[dict[str, Any]]:
     values = value if question.item.multiple and isinstance(value, list) else [value]
     return [{"valueCoding": _coding(question, v, system)} for v in values]
+
+
+def _answered(link: str, answers: list[dict[str, Any]]) -> dict[str, Any]:
+    """A question's item; without ``answer`` for ``[]`` (no option chosen): FHIR has no empty arrays.
+
+    Read back, such an item is a question shown and not answered: absent.
+    """
+    return {"linkId": link, "answer": answers} if answers else {"linkId": link}
 
 
 def _score_answers(result: DomainScore, domain: str | None) -> list[dict[str, Any]]:
@@ -359,7 +372,7 @@ def _response(
     if "context" in payload:
         context = payload["context"]
         given = [
-            {"linkId": i, "answer": _answers(question, context[i], system)}
+            _answered(i, _answers(question, context[i], system))
             for i, question in questions_by_id.items()
             if question.item.group == "context" and i in context
         ]

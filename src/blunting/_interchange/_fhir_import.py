@@ -12,6 +12,7 @@ from blunting._interchange._fhir_layout import (
     BASE_URL,
     CONTEXT_GROUP,
     DECLINED,
+    NOT_APPLICABLE,
     SCORE_GROUP,
     Question,
     canonical,
@@ -172,14 +173,22 @@ class _Reader:
         code, used = node.get("code"), node.get("system")
         if used == DECLINED["system"] and code == DECLINED["code"] and question.item.nullable:
             return None
+        absent = question.not_applicable
+        if used == NOT_APPLICABLE["system"] and code == NOT_APPLICABLE["code"] and absent:
+            return absent
         if used == system and isinstance(code, str) and code in question.codes:
             return question.codes[code]
         offered = ", ".join(question.codes)
+        others = [
+            name
+            for name, has in (("asked-declined", question.item.nullable), ("not-applicable", absent))
+            if has
+        ]
         self.problem(
             at,
             f"{describe(used)}#{describe(code)} is not an answer option of "
             f"{describe(question.item.id)} (codes {offered} of {system}"
-            f"{', or asked-declined' if question.item.nullable else ''})",
+            f"{', or ' + ' or '.join(others) if others else ''})",
             "answerOption",
         )
         return _BAD

@@ -46,6 +46,13 @@ DECLINED = {
 #: ``#`` (a fragment would name a contained resource).
 _CANONICAL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s|#\x00-\x1f\x7f\ud800-\udfff]+")
 
+#: "Nothing like this happened" (a scored item's not-applicable option): no value,
+#: and no weight, so a form filler's ``weight()`` never looks it up elsewhere.
+NOT_APPLICABLE = {
+    "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+    "code": "not-applicable",
+}
+
 #: The words of "prefer not to answer" where the questionnaire gives none.
 DECLINED_LABEL = "Prefer not to answer"
 
@@ -105,8 +112,11 @@ class Question:
     """A question as FHIR sees it: the item, and its options by code."""
 
     item: Item
-    #: Its options by code (see :func:`blunting._questionnaire.codes`).
+    #: Its options by code (see :func:`blunting._questionnaire.codes`), but the
+    #: not-applicable one, which is ``NOT_APPLICABLE``.
     codes: Mapping[str, int | str]
+    #: The value of its not-applicable option, if it has one.
+    not_applicable: int | str | None = None
 
     def weight(self, option: Option, scale: tuple[int, int]) -> int | None:
         """The score of an option: the scored value of a scored item's answer.
@@ -136,7 +146,13 @@ def layout(q: Questionnaire) -> dict[str, Question]:
     by_id = {item.id: item for item in q.items}
     order = [item for d in q.domains for item in d.items]
     order += [item.id for item in q.items if item.domain is None]
-    return {item_id: Question(by_id[item_id], codes(by_id[item_id])) for item_id in order}
+    return {item_id: _question(by_id[item_id]) for item_id in order}
+
+
+def _question(item: Item) -> Question:
+    absent = [o.value for o in item.options if o.not_applicable]
+    coded = {code: value for code, value in codes(item).items() if value not in absent}
+    return Question(item, coded, absent[0] if absent else None)
 
 
 def canonical(q: Questionnaire, url: str | None = None) -> str:
