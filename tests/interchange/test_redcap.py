@@ -67,7 +67,7 @@ def test_the_dictionary_of_the_builtin_questionnaire() -> None:
         "score_positive_mean",
         "score_total_mean",
     ]
-    assert {row["Form Name"] for row in rows} == {"blunting_1_0_0"}
+    assert {row["Form Name"] for row in rows} == {"blunting_1_1_0"}
     by_name = {row["Variable / Field Name"]: row for row in rows}
     crying_1 = by_name["crying_1"]
     assert crying_1["Field Type"] == "radio"
@@ -145,7 +145,21 @@ def _round(value: float, places: int) -> float:
     return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
 
 
+class _Text:
+    """A cell that holds text (a not-applicable code): no number, whatever is done to it.
+
+    It may be computed with in a branch that ``if`` does not take (our
+    ``iff`` runs both); a mean given it is a calc that scores text.
+    """
+
+    def __sub__(self, other: object) -> _Text:
+        return self
+
+    __rsub__ = __add__ = __radd__ = __mul__ = __rmul__ = __sub__
+
+
 def _mean(*values: float) -> float:
+    assert not any(isinstance(v, _Text) for v in values), "a mean of a text answer"
     given = [v for v in values if not math.isnan(v)]
     return sum(given) / len(given) if given else BLANK
 
@@ -156,17 +170,35 @@ def _if(condition: bool, then: float, otherwise: float) -> float:  # noqa: FBT00
 
 def _calc(expression: str) -> Callable[[dict[str, str]], float]:
     """A REDCap calc expression as a Python function of a record's raw values."""
-    python = re.sub(r'\[(\w+)\] <> ""', r'(not math.isnan(v("\1")))', expression)
+    python = re.sub(r'\[(\w+)\] <> ""', r'(cell("\1") != "")', expression)
+    python = re.sub(r'\[(\w+)\] <> "(\w+)"', r'(cell("\1") != "\2")', python)
     python = re.sub(r"\[(\w+)\]", r'v("\1")', python)
     python = python.replace('""', "BLANK").replace("if(", "iff(")
+    python = python.replace('!= BLANK', '!= ""')
     code = compile(python, "<calc>", "eval")
 
     def evaluate(values: dict[str, str]) -> float:
-        def v(name: str) -> float:
-            cell = values.get(name, "")
-            return BLANK if cell == "" else float(cell)
+        def cell(name: str) -> str:
+            return values.get(name, "")
 
-        names = {"v": v, "math": math, "iff": _if, "mean": _mean, "round": _round, "BLANK": BLANK}
+        def v(name: str) -> float | _Text:
+            text = cell(name)
+            if text == "":
+                return BLANK
+            try:
+                return float(text)
+            except ValueError:
+                return _Text()
+
+        names = {
+            "v": v,
+            "cell": cell,
+            "math": math,
+            "iff": _if,
+            "mean": _mean,
+            "round": _round,
+            "BLANK": BLANK,
+        }
         result: float = eval(code, {"__builtins__": {}}, names)  # noqa: S307 - our own calc
         return result
 
@@ -200,7 +232,8 @@ def test_the_calc_fields_give_our_means(data: st.DataObject) -> None:
 def _expected(q: blunting.Questionnaire, payload: dict[str, Any], record: str) -> dict[str, Any]:
     """What a payload becomes through REDCap, by docs/redcap.md."""
     answers = {k: v for k, v in payload["answers"].items() if v is not None}
-    context = {k: v for k, v in payload.get("context", {}).items() if v is not None}
+    # no answer, [] (no option chosen) and null are all blank in REDCap: read back absent
+    context = {k: v for k, v in payload.get("context", {}).items() if v not in (None, [])}
     for item in q.items:
         if item.multiple and item.id in context:
             context[item.id] = [o.value for o in item.options if o.value in context[item.id]]
@@ -231,15 +264,26 @@ def test_an_export_reads_back_as_its_payloads(data: st.DataObject) -> None:
     assert made == rows
 
 
-def test_a_builtin_instrument_is_found_by_its_complete_column() -> None:
-    text = export(BUILTIN, [{"record_id": "7", "crying_1": "3"}])
+@pytest.mark.parametrize("version", ["1.0.0", "1.1.0"])
+def test_a_builtin_instrument_is_found_by_its_complete_column(version: str) -> None:
+    text = export(blunting.questionnaire(version), [{"record_id": "7", "crying_1": "3"}])
     (payload,) = redcap.from_redcap_export(text)
     assert payload == {
         "questionnaire": "blunting",
-        "version": "1.0.0",
+        "version": version,
         "respondent": "7",
         "answers": {"crying_1": 3},
     }
+
+
+def test_did_not_happen_is_a_choice_that_reads_back_and_counts_as_missing() -> None:
+    rows = {row["Variable / Field Name"]: row for row in _dictionary(BUILTIN)}
+    choices = rows["crying_6"]["Choices, Calculations, OR Slider Labels"]
+    assert choices.endswith("| not_applicable, Nothing like this happened in the past two weeks")
+    text = export(BUILTIN, [{"record_id": "8", "crying_6": "not_applicable"}])
+    (payload,) = redcap.from_redcap_export(text)
+    assert payload["answers"] == {"crying_6": "not_applicable"}
+    assert blunting.score(payload).domains["crying"].answered == 0
 
 
 def test_a_file_with_a_byte_order_mark_and_quoted_newlines(tmp_path: Any) -> None:
@@ -252,7 +296,7 @@ def test_a_file_with_a_byte_order_mark_and_quoted_newlines(tmp_path: Any) -> Non
     assert (first.index, first.line, first.record) == (0, 2, "a\nb")
     assert second == {
         "questionnaire": "blunting",
-        "version": "1.0.0",
+        "version": "1.1.0",
         "respondent": "c",
         "answers": {},
     }

@@ -67,15 +67,26 @@ class _Calc:
     def __init__(self, q: Questionnaire) -> None:
         self.q = q
         self.reverse = {item.id for item in q.items if item.reverse}
+        #: Per scored item, the codes of its options that count as missing.
+        self.absent = {
+            item.id: [code(o.value) for o in item.options if o.not_applicable and o.value is not None]
+            for item in q.items
+        }
+
+    def _counts(self, item: str) -> str:
+        """The condition that an item's answer counts: given, and not "did not happen"."""
+        return " and ".join([f'[{item}] <> ""', *(f'[{item}] <> "{c}"' for c in self.absent[item])])
 
     def _value(self, item: str) -> str:
         low, high = self.q.scale
         if item in self.reverse:
-            return f'if([{item}] <> "", {low + high} - [{item}], "")'
+            return f"if({self._counts(item)}, {low + high} - [{item}], \"\")"
+        if self.absent[item]:
+            return f"if({self._counts(item)}, [{item}], \"\")"
         return f"[{item}]"
 
     def answered(self, domain: Domain) -> str:
-        counts = " + ".join(f'if([{item}] <> "", 1, 0)' for item in domain.items)
+        counts = " + ".join(f"if({self._counts(item)}, 1, 0)" for item in domain.items)
         return f"({counts}) >= {domain.min_answered}"
 
     def mean(self, domain: Domain) -> str:
