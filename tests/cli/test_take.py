@@ -110,7 +110,33 @@ def test_an_answer_the_schema_refuses_is_asked_again() -> None:
     done = take(typed)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["context"] == {medications.id: ["none"]}
-    assert "That answer cannot be taken" in done.stderr
+    assert 'That answer cannot be taken: "None" goes alone' in done.stderr
+
+
+def test_prefer_not_to_answer_a_list_is_null_in_the_questionnaires_words() -> None:
+    medications = next(item for item in CONTEXT if item.multiple)
+    declined = number(medications, None)
+    assert medications.options[int(declined) - 1].label == "Prefer not to answer"
+    typed = [""] * len(SCORED) + ["", f"1 {declined}", declined, "b", "", "", ""]
+    done = take(typed)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["context"] == {medications.id: None}
+    assert '"Prefer not to answer" goes alone: choose it without any other answer.' in (
+        done.stderr
+    )
+    assert "(Your answer: Prefer not to answer." in flat(done.stderr)
+
+
+def test_nothing_like_this_happened_is_an_answer_that_is_not_scored() -> None:
+    crying_6 = next(item for item in SCORED if item.id == "crying_6")
+    typed = [number(item, 2) for item in SCORED]
+    typed[SCORED.index(crying_6)] = number(crying_6, "not_applicable")
+    done = take([*typed, "", "", "", ""])
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["answers"]["crying_6"] == "not_applicable"
+    assert "Nothing like this happened in the past two weeks" in done.stderr
+    assert "(estimated from 5 of 6 answers)" in flat(done.stderr)
 
 
 def test_output_file_and_stopping(tmp_path: Path) -> None:

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 RENDERERS = ROOT / "tests" / "external" / "renderers"
 QUESTIONNAIRES = {
-    "blunting": ROOT / "schemas" / "blunting" / "1.0.0" / "questionnaire.json",
+    "blunting": ROOT / "schemas" / "blunting" / "1.1.0" / "questionnaire.json",
+    "blunting 1.0.0": ROOT / "schemas" / "blunting" / "1.0.0" / "questionnaire.json",
     "mini": MINI_PATH,
 }
 
@@ -93,9 +94,10 @@ def test_every_question_and_option_is_shown(node: str, name: str) -> None:
         element = f"root_{'answers' if item.domain else 'context'}_{item.id}"
         assert form.labels[element] == item.text
         shown = [text for text in form.options[element] if text]  # "" is the blank choice
-        assert shown == [option.label for option in item.options if option.value is not None] + [
-            option.label for option in item.options if option.value is None
-        ]
+        # a list's options are its elements'; null (the questionnaire's words for it, in
+        # 1.1.0) is no element: a form sends it by leaving the list alone
+        declined = [] if item.multiple else [o.label for o in item.options if o.value is None]
+        assert shown == [o.label for o in item.options if o.value is not None] + declined
         assert (element in form.multiple) == item.multiple
 
 

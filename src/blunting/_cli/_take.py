@@ -109,12 +109,17 @@ def _choices(text: str, item: Item) -> list[int] | str:
             return f"{part!r} is not an answer here: type {wanted}."
         if int(part) not in chosen:
             chosen.append(int(part))
+    declined = [n for n in chosen if item.options[n - 1].value is None]
+    if item.multiple and declined and len(chosen) > 1:  # null is no element of a list
+        return _questionnaire.goes_alone(item.options[declined[0] - 1]) + "."
     return chosen
 
 
 def _value(item: Item, chosen: list[int]) -> Any:
     values = [item.options[number - 1].value for number in chosen]
-    return values if item.multiple else values[0]
+    if item.multiple and values != [None]:  # null, "prefer not to answer", is a whole answer
+        return values
+    return values[0]
 
 
 def _payload(
@@ -128,7 +133,7 @@ def _pointer(item: Item) -> str:
 
 
 def _labels(item: Item, given: Any) -> str:
-    chosen = given if item.multiple else [given]
+    chosen = given if item.multiple and given is not None else [given]
     return ", ".join(o.label for o in item.options if o.value in chosen)
 
 

@@ -302,13 +302,13 @@ def _alone(q: Questionnaire, problem: Problem, payload: object) -> Problem:
             o for o in item.options if o.exclusive and o.value is not None and o.value in given
         ]
         if alone:
-            label = alone[0].label
-            return Problem(
-                problem.path,
-                f'"{label}" goes alone: choose it without any other answer',
-                "maxItems",
-            )
+            return Problem(problem.path, goes_alone(alone[0]), "maxItems")
     return problem
+
+
+def goes_alone(option: Option) -> str:
+    """Why an option that stands alone cannot be chosen with others, in plain words."""
+    return f'"{option.label}" goes alone: choose it without any other answer'
 
 
 def score_text(q: Questionnaire, payload: object, *, valid: bool = False) -> str:
