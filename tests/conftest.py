@@ -27,9 +27,9 @@ from blunting._text import _json
 os.environ[STRICT_ENVIRONMENT] = "1"
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page, Route
 
 ROOT = Path(__file__).parent.parent
 #: The built-in questionnaire's canonical file.
@@ -156,6 +156,43 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         yield launched
         launched.close()
+
+
+#: The content types of the files a test page is served.
+_CONTENT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
+
+
+def local_page(
+    browser: Browser, site: str, find: Callable[[str], Path | None], ready: str, what: str
+) -> Iterator[Page]:
+    """A page of ``site``, served only the files ``find`` finds by path; nothing else is fetched.
+
+    For a module-scoped fixture to yield from: the page is ready when the
+    JavaScript ``ready`` is true; at the end, nothing was asked for that is
+    not ``what``, and no script failed.
+    """
+    outside: list[str] = []
+
+    def serve(route: Route) -> None:
+        url = route.request.url
+        found = find(url.removeprefix(site)) if url.startswith(site) else None
+        if found is None or not found.is_file():
+            outside.append(url)
+            route.abort()
+            return
+        kind = _CONTENT_TYPES.get(found.suffix, "application/octet-stream")
+        route.fulfill(path=found, content_type=kind)
+
+    shown = browser.new_page()
+    errors: list[str] = []
+    shown.on("pageerror", lambda error: errors.append(str(error)))
+    shown.route("**/*", serve)
+    shown.goto(f"{site}index.html")
+    shown.wait_for_function(ready)
+    yield shown
+    shown.close()
+    assert outside == [], f"the page asked for something that is not {what}"
+    assert errors == []
 
 
 def node_for(folder: Path, what: str) -> str:

@@ -121,9 +121,7 @@ def test_prefer_not_to_answer_a_list_is_null_in_the_questionnaires_words() -> No
     done = take(typed)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["context"] == {medications.id: None}
-    assert '"Prefer not to answer" goes alone: choose it without any other answer.' in (
-        done.stderr
-    )
+    assert '"Prefer not to answer" goes alone: choose it without any other answer.' in (done.stderr)
     assert "(Your answer: Prefer not to answer." in flat(done.stderr)
 
 

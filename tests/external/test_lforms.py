@@ -18,13 +18,22 @@ from hypothesis import HealthCheck, example, given, settings
 
 import blunting
 from blunting import fhir
-from conftest import ITEM_WEIGHT, ORDINAL_VALUE, ROOT, fhir_items, node_for, read_json, weighed_by
+from conftest import (
+    ITEM_WEIGHT,
+    ORDINAL_VALUE,
+    ROOT,
+    fhir_items,
+    local_page,
+    node_for,
+    read_json,
+    weighed_by,
+)
 from strategies import payloads
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Browser, Page
 
 LFORMS = ROOT / "tests" / "external" / "lforms"
 BUILTIN = blunting.questionnaire()
@@ -32,7 +41,6 @@ QUESTIONNAIRE = fhir.to_questionnaire(BUILTIN)
 COMPLETE = read_json(ROOT / "examples" / "complete.json")
 DECLINED = "Prefer not to answer"
 SITE = "http://lforms.test/"
-_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
 
 
 @pytest.fixture(scope="module")
@@ -40,28 +48,13 @@ def page(browser: Browser) -> Iterator[Page]:
     """A page with LHC-Forms loaded; nothing is fetched from anywhere else."""
     node_for(LFORMS, "LHC-Forms")  # installs the npm package
     built = LFORMS / "node_modules" / "lforms" / "dist" / "lforms"
-    outside: list[str] = []
-
-    def serve(route: Route) -> None:
-        url = route.request.url
-        path = url.removeprefix(SITE)
-        found = LFORMS / "index.html" if path == "index.html" else built / path
-        if not url.startswith(SITE) or not found.is_file():
-            outside.append(url)
-            route.abort()
-            return
-        route.fulfill(path=found, content_type=_TYPES.get(found.suffix, "application/octet-stream"))
-
-    shown = browser.new_page()
-    errors: list[str] = []
-    shown.on("pageerror", lambda error: errors.append(str(error)))
-    shown.route("**/*", serve)
-    shown.goto(f"{SITE}index.html")
-    shown.wait_for_function("typeof window.LForms?.Util?.addFormToPage === 'function'")
-    yield shown
-    shown.close()
-    assert outside == [], "the page asked for something that is not LHC-Forms"
-    assert errors == []
+    yield from local_page(
+        browser,
+        SITE,
+        lambda path: LFORMS / "index.html" if path == "index.html" else built / path,
+        "typeof window.LForms?.Util?.addFormToPage === 'function'",
+        "LHC-Forms",
+    )
 
 
 def show(
@@ -156,11 +149,15 @@ PRORATED = {
 
 
 def _in_option_order(context: dict[str, Any]) -> dict[str, Any]:
-    """The context answers; several answers in their options' order, as LHC-Forms gives them."""
+    """The context answers; several answers in their options' order, as LHC-Forms gives them.
+
+    An empty list (no option chosen: no answer) is no answer in FHIR: absent.
+    """
     order = {item.id: [o.value for o in item.options] for item in BUILTIN.items}
     return {
         link: sorted(value, key=order[link].index) if isinstance(value, list) else value
         for link, value in context.items()
+        if value != []
     }
 
 
@@ -182,7 +179,8 @@ def _fill_and_check(page: Page, payload: dict[str, Any], questionnaire: dict[str
 @given(payloads(BUILTIN, complete=False))
 @example(COMPLETE)
 @example(PRORATED)
-@example({"questionnaire": "blunting", "version": "1.0.0", "answers": {}})
+@example({"questionnaire": "blunting", "version": "1.1.0", "answers": {}})
+@example({**COMPLETE, "answers": {"crying_6": "not_applicable"}, "context": {"medications": []}})
 def test_lforms_computes_our_scores_and_its_response_reads_back(
     page: Page, payload: dict[str, Any]
 ) -> None:

@@ -43,7 +43,11 @@ if TYPE_CHECKING:
 
 BUILTIN = blunting.questionnaire()
 MINI = blunting.load(MINI_PATH)
-QUESTIONNAIRES = {"blunting": BUILTIN, "blunting 1.0.0": blunting.questionnaire("1.0.0"), "mini": MINI}
+QUESTIONNAIRES = {
+    "blunting": BUILTIN,
+    "blunting 1.0.0": blunting.questionnaire("1.0.0"),
+    "mini": MINI,
+}
 FHIRPATH = ROOT / "tests" / "external" / "fhirpath"
 SYSTEM = "https://w3id.org/blunting/fhir/CodeSystem/blunting"
 OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
@@ -158,7 +162,9 @@ def test_every_question_with_its_options_and_weights(q: blunting.Questionnaire) 
         ]
         # each weight twice: R4's core ordinalValue, and itemWeight (the extension pack's);
         # none on "Nothing like this happened": it counts as missing, as null does
-        assert weights == [[] if w is None else [(ORDINAL_VALUE, w), (ITEM_WEIGHT, w)] for w in scored]
+        assert weights == [
+            [] if w is None else [(ORDINAL_VALUE, w), (ITEM_WEIGHT, w)] for w in scored
+        ]
 
 
 def test_prefer_not_to_answer_is_asked_declined() -> None:

@@ -174,7 +174,7 @@ def _calc(expression: str) -> Callable[[dict[str, str]], float]:
     python = re.sub(r'\[(\w+)\] <> "(\w+)"', r'(cell("\1") != "\2")', python)
     python = re.sub(r"\[(\w+)\]", r'v("\1")', python)
     python = python.replace('""', "BLANK").replace("if(", "iff(")
-    python = python.replace('!= BLANK', '!= ""')
+    python = python.replace("!= BLANK", '!= ""')
     code = compile(python, "<calc>", "eval")
 
     def evaluate(values: dict[str, str]) -> float:
@@ -282,6 +282,7 @@ def test_did_not_happen_is_a_choice_that_reads_back_and_counts_as_missing() -> N
     assert choices.endswith("| not_applicable, Nothing like this happened in the past two weeks")
     text = export(BUILTIN, [{"record_id": "8", "crying_6": "not_applicable"}])
     (payload,) = redcap.from_redcap_export(text)
+    assert isinstance(payload, dict)
     assert payload["answers"] == {"crying_6": "not_applicable"}
     assert blunting.score(payload).domains["crying"].answered == 0
 

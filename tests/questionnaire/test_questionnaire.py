@@ -39,7 +39,9 @@ def _paths_of(document: Any) -> set[str]:
 @pytest.mark.parametrize("version", VERSIONS)
 def test_the_shipped_schema_is_the_canonical_file(version: str) -> None:
     assert blunting.questionnaire(version).schema == _document(version)
-    assert blunting.questionnaire(version) == blunting.load(SCHEMAS / version / "questionnaire.json")
+    assert blunting.questionnaire(version) == blunting.load(
+        SCHEMAS / version / "questionnaire.json"
+    )
 
 
 def test_latest_version_and_explicit_version_agree() -> None:

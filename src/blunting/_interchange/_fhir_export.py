@@ -235,9 +235,10 @@ def _answers(question: Question, value: object, system: str) -> list[dict[str, A
 
 
 def _answered(link: str, answers: list[dict[str, Any]]) -> dict[str, Any]:
-    """A question's item; without ``answer`` for ``[]`` (no option chosen): FHIR has no empty arrays.
+    """A question's item; with no ``answer`` for ``[]`` (no option chosen).
 
-    Read back, such an item is a question shown and not answered: absent.
+    FHIR has no empty arrays. Read back, such an item is a question shown and
+    not answered: absent.
     """
     return {"linkId": link, "answer": answers} if answers else {"linkId": link}
 

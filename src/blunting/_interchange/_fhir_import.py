@@ -181,7 +181,10 @@ class _Reader:
         offered = ", ".join(question.codes)
         others = [
             name
-            for name, has in (("asked-declined", question.item.nullable), ("not-applicable", absent))
+            for name, has in (
+                ("asked-declined", question.item.nullable),
+                ("not-applicable", absent),
+            )
             if has
         ]
         self.problem(

@@ -69,7 +69,9 @@ class _Calc:
         self.reverse = {item.id for item in q.items if item.reverse}
         #: Per scored item, the codes of its options that count as missing.
         self.absent = {
-            item.id: [code(o.value) for o in item.options if o.not_applicable and o.value is not None]
+            item.id: [
+                code(o.value) for o in item.options if o.not_applicable and o.value is not None
+            ]
             for item in q.items
         }
 
@@ -80,9 +82,9 @@ class _Calc:
     def _value(self, item: str) -> str:
         low, high = self.q.scale
         if item in self.reverse:
-            return f"if({self._counts(item)}, {low + high} - [{item}], \"\")"
+            return f'if({self._counts(item)}, {low + high} - [{item}], "")'
         if self.absent[item]:
-            return f"if({self._counts(item)}, [{item}], \"\")"
+            return f'if({self._counts(item)}, [{item}], "")'
         return f"[{item}]"
 
     def answered(self, domain: Domain) -> str:
