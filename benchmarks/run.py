@@ -45,10 +45,21 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _one_of(item: blunting.Item) -> list[Any]:
+    """The answers a question takes one of: its options' values (null among them)."""
+    return [o.value for o in item.options]
+
+
 def payload(rng: random.Random, index: int, q: blunting.Questionnaire) -> dict[str, Any]:
-    """A realistic response: every field, now and then a skipped or null answer."""
+    """A realistic, valid response: every field, now and then a skipped or null answer.
+
+    A scored item is answered on its scale (the not-applicable option is not
+    drawn); context answers are drawn from each question's own options.
+    """
     answers: dict[str, Any] = {
-        item.id: rng.choice([o.value for o in item.options if o.value is not None])
+        item.id: rng.choice(
+            [o.value for o in item.options if o.value is not None and not o.not_applicable]
+        )
         for item in q.items
         if item.domain is not None
     }
@@ -56,6 +67,7 @@ def payload(rng: random.Random, index: int, q: blunting.Questionnaire) -> dict[s
         answers[rng.choice(list(answers))] = None
     if rng.random() < 0.05:
         del answers[rng.choice(list(answers))]
+    context = {item.id: item for item in q.items if item.domain is None}
     medications = [["ssri"], ["snri"], ["ssri", "mood_stabilizer"], ["none"], ["unknown"], None]
     return {
         "questionnaire": q.id,
@@ -67,10 +79,10 @@ def payload(rng: random.Random, index: int, q: blunting.Questionnaire) -> dict[s
         ),
         "answers": answers,
         "context": {
-            "impact": rng.choice([0, 1, 2, 3, 4, None]),
+            "impact": rng.choice(_one_of(context["impact"])),
             "medications": rng.choice(medications),
-            "sexual_side_effects": rng.choice(["yes", "no", "prefer_not_to_say", None]),
-            "attribution": rng.choice(["yes", "no", "unsure", None]),
+            "sexual_side_effects": rng.choice(_one_of(context["sexual_side_effects"])),
+            "attribution": rng.choice(_one_of(context["attribution"])),
         },
     }
 

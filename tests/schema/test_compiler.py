@@ -401,6 +401,34 @@ def test_a_nested_id_leaves_what_it_covers_to_jsonschema() -> None:
             },
             {"a": 3, "c": None},
         ),
+        *(  # members whose option sets differ: at once when in every set, else one by one
+            (
+                {
+                    "properties": {"a": {"enum": [1, None]}, "b": {"enum": [1, None, "x"]}},
+                    "additionalProperties": False,
+                },
+                value,
+            )
+            for value in (
+                {"a": 1, "b": None},
+                {"a": 1, "b": "x"},
+                {"a": "x"},
+                {"a": 1, "c": 1},
+                {"b": True},
+                {"b": 1.0},
+                {},
+            )
+        ),
+        *(  # option sets with nothing in common
+            (
+                {
+                    "properties": {"a": {"enum": [1]}, "b": {"enum": [2]}},
+                    "additionalProperties": False,
+                },
+                value,
+            )
+            for value in ({"a": 1, "b": 2}, {"a": 2}, {"b": 1})
+        ),
         ({"if": {"type": "string"}, "then": {"minLength": 2}, "else": {"minimum": 3}}, 2),
         ({"if": {"type": "string"}, "else": {"minimum": 3}}, "a"),
         ({"if": {"type": "string"}}, 1),

@@ -333,24 +333,38 @@ def _additional(source: Source, node: Node, value: object) -> None:
 def _options_at_once(
     source: Source, properties: dict[str, Any], v: str, one_by_one: list[str]
 ) -> list[str]:
-    """A closed object whose members all allow the same set of scalars, checked at once.
+    """A closed object whose members each allow a set of scalars, checked at once when it can be.
 
     The answers of a questionnaire look like this. When every value is an
-    ``int``, ``str`` or ``None`` (exactly), the object is valid exactly
-    when its keys are known and its values are in the set; with any other
-    value it is checked member by member.
+    ``int``, ``str`` or ``None`` (exactly) and the members all allow the same
+    set, the object is valid exactly when its keys are known and its values
+    are in the set. When the sets differ (a few items of 1.1.0 take one more
+    option), values that are all in every set, under known keys, are valid;
+    anything else is checked member by member.
     """
     allowed = {source.pure.get(id(subschema)) for subschema in properties.values()}
-    if len(allowed) != 1 or None in allowed:
+    if not allowed or None in allowed:
         return one_by_one
-    (members,) = allowed
-    names, values = source.constant(frozenset(properties)), source.constant(members)
-    return [
-        f"if {source.constant(PURE_TYPES)}.issuperset(map(type, {v}.values())):",
-        *indent(fails(f"not ({names}.issuperset({v}) and {values}.issuperset({v}.values()))")),
-        "else:",
-        *indent(one_by_one),
-    ]
+    pure = source.constant(PURE_TYPES)
+    names = source.constant(frozenset(properties))
+    if len(allowed) == 1:
+        (members,) = allowed
+        values = source.constant(members)
+        return [
+            f"if {pure}.issuperset(map(type, {v}.values())):",
+            *indent(fails(f"not ({names}.issuperset({v}) and {values}.issuperset({v}.values()))")),
+            "else:",
+            *indent(one_by_one),
+        ]
+    common = frozenset.intersection(*allowed)  # type: ignore[arg-type]  # None is out, above
+    if not common:
+        return one_by_one
+    everywhere = source.constant(common)
+    test = (
+        f"{pure}.issuperset(map(type, {v}.values())) and {names}.issuperset({v})"
+        f" and {everywhere}.issuperset({v}.values())"
+    )
+    return [f"if not ({test}):", *indent(one_by_one)]
 
 
 def _membership(values: list[Any], branches: dict[str, Branch]) -> None:
