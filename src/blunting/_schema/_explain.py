@@ -7,6 +7,7 @@ verdict did not pass (see ``_checker``).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -101,10 +102,17 @@ def _unknown_member(name: object, schema: object) -> str:
     message = f"{describe(name)} is not allowed here (no such property)"
     known = schema.get("properties", {}) if isinstance(schema, dict) else {}
     if isinstance(name, str):
-        near = difflib.get_close_matches(name, [k for k in known if isinstance(k, str)], 1, 0.75)
-        if near:
-            message += f": did you mean {describe(near[0])}?"
+        near = _nearest(name, tuple(k for k in known if isinstance(k, str)))
+        if near is not None:
+            message += f": did you mean {describe(near)}?"
     return message
+
+
+@functools.lru_cache(maxsize=256)  # a misspelt member repeats in a batch; each is looked up once
+def _nearest(name: str, known: tuple[str, ...]) -> str | None:
+    """The known name nearest to ``name``, if one is near enough to be what was meant."""
+    near = difflib.get_close_matches(name, known, 1, 0.75)
+    return near[0] if near else None
 
 
 #: JSON Schema's types, as a person would name them.
