@@ -16,7 +16,11 @@ if TYPE_CHECKING:
 
 
 def record(q: blunting.Questionnaire, payload: dict[str, Any]) -> dict[str, str]:
-    """A payload's raw REDCap values: blank for missing, a column a checkbox option."""
+    """A payload's raw REDCap values: blank for missing, a column a checkbox option.
+
+    Null ("prefer not to answer") is the choice ``asked_declined`` of a radio
+    field, and nothing ticked in a checkbox field (docs/redcap.md).
+    """
     values = {"record_id": payload.get("respondent", "")}
     for item in q.items:
         group = payload["answers"] if item.domain is not None else payload.get("context", {})
@@ -27,7 +31,8 @@ def record(q: blunting.Questionnaire, payload: dict[str, Any]) -> dict[str, str]
                     checked = isinstance(value, list) and option.value in value
                     values[f"{item.id}___{option.value}"] = "1" if checked else "0"
         else:
-            values[item.id] = "" if value is None else str(value)
+            declined = item.id in group and value is None
+            values[item.id] = "asked_declined" if declined else "" if value is None else str(value)
     return values
 
 

@@ -69,7 +69,7 @@ def test_formats_example_reads_a_response_and_an_export(
     assert _run(FORMATS) == [
         "61.11",  # docs/scoring.md, worked by hand
         "61.11",
-        "p2 ['crying_1: \"9\" is not a choice of crying_1 (0, 1, 2, 3, 4)']",
+        "p2 ['crying_1: \"9\" is not a choice of crying_1 (0, 1, 2, 3, 4, asked_declined)']",
     ]
 
 

@@ -412,7 +412,10 @@ def test_score_from_redcap(tmp_path: Path) -> None:
     assert (rows[0]["total_mean"], rows[0]["total_scaled"]) == ("2.44", "61.11")
     assert rows[1]["total_status"] == "unscorable_domains"
     assert done.stderr.splitlines() == [
-        f'{path}:3: record "p\\n2": crying_1: "9" is not a choice of crying_1 (0, 1, 2, 3, 4)',
+        (
+            f'{path}:3: record "p\\n2": crying_1: "9" is not a choice of crying_1 '
+            "(0, 1, 2, 3, 4, asked_declined)"
+        ),
         (
             f'{path}:3: record "p\\n2": medications: "None" goes alone: '
             "choose it without any other answer"
@@ -452,7 +455,10 @@ def test_redcap_bytes_that_are_not_utf8_reject_their_row_only(tmp_path: Path) ->
     assert [json.loads(line)["respondent"] for line in done.stdout.splitlines()] == ["p1"]
     assert done.stderr.splitlines() == [
         f'{path}:3: record "p\\udcff": record_id: the record id is not UTF-8 text',
-        f'{path}:4: record "p1": crying_1: "\\udcfe" is not a choice of crying_1 (0, 1, 2, 3, 4)',
+        (
+            f'{path}:4: record "p1": crying_1: "\\udcfe" is not a choice of crying_1 '
+            "(0, 1, 2, 3, 4, asked_declined)"
+        ),
         "blunting: 1 scored, 2 rejected (problems above)",
     ]
 

@@ -75,6 +75,7 @@ def test_the_dictionary_of_the_builtin_questionnaire() -> None:
     assert crying_1["Field Label"] == BUILTIN.items[0].text
     assert crying_1["Choices, Calculations, OR Slider Labels"] == (
         "0, Not at all | 1, A little | 2, Somewhat | 3, Quite a lot | 4, Very much"
+        " | asked_declined, Prefer not to answer"
     )
     assert by_name["crying_2"]["Section Header"] == ""
     assert by_name["empathy_1"]["Section Header"] == "Empathy"
@@ -91,7 +92,7 @@ def test_the_dictionary_of_the_builtin_questionnaire() -> None:
         "ssri, An SSRI, such as sertraline, fluoxetine"
     )
     assert by_name["attribution"]["Choices, Calculations, OR Slider Labels"] == (
-        "yes, Yes | no, No | unsure, Not sure"
+        "yes, Yes | no, No | unsure, Not sure | asked_declined, Prefer not to answer"
     )
     for name in ("score_crying_mean", "score_total_mean"):
         assert by_name[name]["Field Type"] == "calc"
@@ -231,9 +232,15 @@ def test_the_calc_fields_give_our_means(data: st.DataObject) -> None:
 
 def _expected(q: blunting.Questionnaire, payload: dict[str, Any], record: str) -> dict[str, Any]:
     """What a payload becomes through REDCap, by docs/redcap.md."""
-    answers = {k: v for k, v in payload["answers"].items() if v is not None}
-    # no answer, [] (no option chosen) and null are all blank in REDCap: read back absent
-    context = {k: v for k, v in payload.get("context", {}).items() if v not in (None, [])}
+    # null is a radio field's choice asked_declined: it comes back null; in a checkbox
+    # field, null and [] (no option chosen) are nothing ticked: they come back absent
+    several = {item.id for item in q.items if item.multiple}
+    answers = dict(payload["answers"])
+    context = {
+        k: v
+        for k, v in payload.get("context", {}).items()
+        if not (k in several and v in (None, []))
+    }
     for item in q.items:
         if item.multiple and item.id in context:
             context[item.id] = [o.value for o in item.options if o.value in context[item.id]]
@@ -276,10 +283,31 @@ def test_a_builtin_instrument_is_found_by_its_complete_column(version: str) -> N
     }
 
 
+def test_prefer_not_to_answer_is_a_choice_that_reads_back_as_null() -> None:
+    text = export(BUILTIN, [{"record_id": "9", "crying_1": "asked_declined", "impact": "2"}])
+    (payload,) = redcap.from_redcap_export(text)
+    assert isinstance(payload, dict)
+    assert payload["answers"] == {"crying_1": None}  # declined, where a blank is absent
+    assert payload["context"] == {"impact": 2}
+    rows = {row["Variable / Field Name"]: row for row in _dictionary(BUILTIN)}
+    calc = rows["score_crying_mean"]["Choices, Calculations, OR Slider Labels"]
+    assert '[crying_1] <> "asked_declined"' in calc
+
+
+def test_an_option_coded_as_redcaps_prefer_not_to_answer_is_refused() -> None:
+    document = read_json(MINI_PATH)
+    document["properties"]["context"]["properties"]["mood"]["oneOf"][0]["const"] = "asked_declined"
+    with pytest.raises(blunting.InvalidQuestionnaire, match="asked_declined"):
+        redcap.to_redcap_dictionary(blunting.load(document))
+
+
 def test_did_not_happen_is_a_choice_that_reads_back_and_counts_as_missing() -> None:
     rows = {row["Variable / Field Name"]: row for row in _dictionary(BUILTIN)}
     choices = rows["crying_6"]["Choices, Calculations, OR Slider Labels"]
-    assert choices.endswith("| not_applicable, Nothing like this happened in the past two weeks")
+    assert choices.endswith(
+        "| not_applicable, Nothing like this happened in the past two weeks"
+        " | asked_declined, Prefer not to answer"
+    )
     text = export(BUILTIN, [{"record_id": "8", "crying_6": "not_applicable"}])
     (payload,) = redcap.from_redcap_export(text)
     assert isinstance(payload, dict)

@@ -11,8 +11,16 @@ import io
 from typing import TYPE_CHECKING
 
 from blunting._errors import InvalidQuestionnaire, Problem
-from blunting._interchange._redcap_layout import COLUMNS, RECORD_ID, form_name, mean_field
-from blunting._questionnaire import code, labels, texts
+from blunting._interchange._redcap_layout import (
+    COLUMNS,
+    DECLINED,
+    RECORD_ID,
+    choices,
+    form_name,
+    mean_field,
+    missing,
+)
+from blunting._questionnaire import code, codes, texts
 from blunting._text import describe, pointer
 
 if TYPE_CHECKING:
@@ -45,7 +53,7 @@ def _row(**cells: str) -> list[str]:
 
 
 def _choices(item: Item) -> str:
-    return " | ".join(f"{code}, {label}" for code, label in labels(item).items())
+    return " | ".join(f"{code}, {label}" for code, (_, label) in choices(item).items())
 
 
 def _alone(item: Item) -> str:
@@ -67,16 +75,11 @@ class _Calc:
     def __init__(self, q: Questionnaire) -> None:
         self.q = q
         self.reverse = {item.id for item in q.items if item.reverse}
-        #: Per scored item, the codes of its options that count as missing.
-        self.absent = {
-            item.id: [
-                code(o.value) for o in item.options if o.not_applicable and o.value is not None
-            ]
-            for item in q.items
-        }
+        #: Per scored item, the codes of its choices that count as missing.
+        self.absent = {item.id: missing(item) for item in q.items}
 
     def _counts(self, item: str) -> str:
-        """The condition that an item's answer counts: given, and not "did not happen"."""
+        """The condition that an item's answer counts: given, not declined, not "did not happen"."""
         return " and ".join([f'[{item}] <> ""', *(f'[{item}] <> "{c}"' for c in self.absent[item])])
 
     def _value(self, item: str) -> str:
@@ -125,6 +128,16 @@ def _check(q: Questionnaire) -> None:
         for name in sorted({name for name in names if names.count(name) > 1})
     ]
     found += _labels(q)
+    found += [
+        Problem(
+            pointer(("properties", item.group, "properties", item.id)),
+            f"an option's code {describe(DECLINED)} is REDCap's code here for "
+            "prefer not to answer (null)",
+            "redcap",
+        )
+        for item in q.items
+        if DECLINED in codes(item)
+    ]
     if found:
         raise InvalidQuestionnaire(found)
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from blunting._errors import InvalidResponse, Problem, Problems, Rejection
-from blunting._interchange._redcap_layout import CHECKBOX, EVENT_COLUMNS, form_name
-from blunting._questionnaire import builtins, codes
+from blunting._interchange._redcap_layout import CHECKBOX, EVENT_COLUMNS, choices, form_name
+from blunting._questionnaire import builtins
 from blunting._text import describe
 
 if TYPE_CHECKING:
@@ -34,8 +34,8 @@ class _Columns:
     several: dict[str, list[tuple[object, int]]]
     #: Whether the payload has a respondent id, for the record id.
     respondent: bool
-    #: Each question's options by code.
-    codes: dict[str, dict[str, int | str]]
+    #: Each question's choices by code: the payload value (``None``: declined).
+    codes: dict[str, dict[str, int | str | None]]
 
 
 def _header_problem(message: str, keyword: str = "header") -> InvalidResponse:
@@ -84,11 +84,16 @@ def _columns(header: list[str], given: Questionnaire | None) -> _Columns:
             f"of {q.id} {q.version}: export every field of the instrument"
         )
     respondent = "respondent" in q.schema["properties"]
-    return _Columns(q, 0, single, several, respondent, {item.id: codes(item) for item in q.items})
+    by_code = {item.id: {c: value for c, (value, _) in choices(item).items()} for item in q.items}
+    return _Columns(q, 0, single, several, respondent, by_code)
+
+
+#: What a blank cell, or a field with nothing checked, holds: no answer.
+_BLANK = object()
 
 
 def _checked(columns: _Columns, item: Item, row: list[str], found: Problems) -> Any:
-    """The options checked of a checkbox field, in option order; ``None`` for none."""
+    """The options checked of a checkbox field, in option order; ``_BLANK`` for none."""
     chosen = []
     for code, position in columns.several[item.id]:
         cell = row[position]
@@ -97,19 +102,20 @@ def _checked(columns: _Columns, item: Item, row: list[str], found: Problems) -> 
         elif cell not in ("0", ""):
             column = f"{item.id}{CHECKBOX}{code}"
             found.add(column, f"{describe(cell)} is not 0 or 1", "choice")
-    return chosen or None
+    return chosen or _BLANK
 
 
 def _chosen(columns: _Columns, item: Item, row: list[str], found: Problems) -> Any:
-    """The option chosen in a radio field; ``None`` for a blank cell."""
+    """The option chosen in a radio field (``None``: declined); ``_BLANK`` for a blank cell."""
     cell = row[columns.single[item.id]]
     if cell == "":
-        return None
+        return _BLANK
     values = columns.codes[item.id]
     if cell not in values:
         message = f"{describe(cell)} is not a choice of {item.id} ({', '.join(values)})"
         found.add(item.id, message, "choice")
-    return values.get(cell)
+        return _BLANK
+    return values[cell]
 
 
 def _read_row(columns: _Columns, row: list[str]) -> tuple[dict[str, Any], Problems]:
@@ -119,7 +125,7 @@ def _read_row(columns: _Columns, row: list[str]) -> tuple[dict[str, Any], Proble
     for item in q.items:
         read = _checked if item.multiple else _chosen
         value = read(columns, item, row, found)
-        if value is not None:
+        if value is not _BLANK:
             given[item.id] = value
     respondent = row[columns.record] if columns.respondent else None
     return q.payload(given, respondent=respondent), found
