@@ -110,10 +110,12 @@ def per_payload(rounds: int) -> list[tuple[str, str, float, float]]:
     rng = random.Random(7)
     example = json.loads((ROOT / "examples" / "complete.json").read_text())
     prorated = json.loads((ROOT / "examples" / "prorated.json").read_text())
+    absent = json.loads((ROOT / "examples" / "not_applicable.json").read_text())
     payloads = {
         "example (every field)": example,
         "answers only": {k: example[k] for k in ("questionnaire", "version", "answers")},
         "prorated (2 missing)": prorated,
+        "one item did not happen": absent,
         "random (every field)": payload(rng, 1, q),
     }
     rows = []

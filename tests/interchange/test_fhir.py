@@ -183,7 +183,7 @@ def test_prefer_not_to_answer_is_asked_declined() -> None:
         medications = _by_link(fhir.to_questionnaire(q))["medications"]["answerOption"][-1]
         assert medications["valueCoding"]["code"] == "asked-declined"
         assert medications["valueCoding"]["display"] == "Prefer not to answer"
-    document = q.schema
+    document = BUILTIN.schema
     document["x-scoring"]["null_title"] = "Rather not say"
     reworded = _by_link(fhir.to_questionnaire(blunting.load(document)))
     assert reworded["medications"]["answerOption"][-1]["valueCoding"]["display"] == "Rather not say"

@@ -19,7 +19,9 @@ from conftest import MINI_PATH, ROOT
 
 BUILTIN = blunting.questionnaire()
 MINI = blunting.load(MINI_PATH)
-QUESTIONNAIRES = pytest.mark.parametrize("q", [BUILTIN, MINI], ids=lambda q: q.id)
+QUESTIONNAIRES = pytest.mark.parametrize(
+    "q", [BUILTIN, blunting.questionnaire("1.0.0"), MINI], ids=lambda q: f"{q.id} {q.version}"
+)
 SCORE_SCHEMA = json.loads((ROOT / "schemas" / "vocabulary" / "1" / "score.json").read_text())
 
 

@@ -96,7 +96,7 @@ def test_every_question_that_takes_null_words_it_in_1_1_0() -> None:
 
 
 def test_1_1_0_keeps_the_items_wording_and_key_of_1_0_0() -> None:
-    """Scores of the two versions are comparable: only the options said below differ."""
+    """The two versions are scored the same way: only the options said below differ."""
     old, new = _document("1.0.0"), _document("1.1.0")
     assert old["description"] == new["description"]
     for group in ("answers", "context"):

@@ -378,6 +378,30 @@ def test_a_nested_id_leaves_what_it_covers_to_jsonschema() -> None:
     assert checker(None) is True  # "items" does not apply: nothing nested is reached
 
 
+#: Closed objects whose members allow different option sets, and values at their edges.
+_DIFFERENT_OPTION_SETS: list[tuple[dict[str, Any], tuple[Any, ...]]] = [
+    (
+        {
+            "properties": {"a": {"enum": [1, None]}, "b": {"enum": [1, None, "x"]}},
+            "additionalProperties": False,
+        },
+        (
+            {"a": 1, "b": None},
+            {"a": 1, "b": "x"},
+            {"a": "x"},
+            {"a": 1, "c": 1},
+            {"b": True},
+            {"b": 1.0},
+            {},
+        ),
+    ),
+    (  # option sets with nothing in common
+        {"properties": {"a": {"enum": [1]}, "b": {"enum": [2]}}, "additionalProperties": False},
+        ({"a": 1, "b": 2}, {"a": 2}, {"b": 1}),
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("schema", "instance"),
     [
@@ -401,33 +425,12 @@ def test_a_nested_id_leaves_what_it_covers_to_jsonschema() -> None:
             },
             {"a": 3, "c": None},
         ),
-        *(  # members whose option sets differ: at once when in every set, else one by one
-            (
-                {
-                    "properties": {"a": {"enum": [1, None]}, "b": {"enum": [1, None, "x"]}},
-                    "additionalProperties": False,
-                },
-                value,
-            )
-            for value in (
-                {"a": 1, "b": None},
-                {"a": 1, "b": "x"},
-                {"a": "x"},
-                {"a": 1, "c": 1},
-                {"b": True},
-                {"b": 1.0},
-                {},
-            )
-        ),
-        *(  # option sets with nothing in common
-            (
-                {
-                    "properties": {"a": {"enum": [1]}, "b": {"enum": [2]}},
-                    "additionalProperties": False,
-                },
-                value,
-            )
-            for value in ({"a": 1, "b": 2}, {"a": 2}, {"b": 1})
+        *(  # members whose option sets differ: at once when in every set, else one by one;
+            # and the same under not
+            (wrap(schema), value)
+            for wrap in (lambda schema: schema, lambda schema: {"not": schema})
+            for schema, values in _DIFFERENT_OPTION_SETS
+            for value in values
         ),
         ({"if": {"type": "string"}, "then": {"minLength": 2}, "else": {"minimum": 3}}, 2),
         ({"if": {"type": "string"}, "else": {"minimum": 3}}, "a"),

@@ -67,3 +67,24 @@ def test_the_same_answers_to_1_0_0_score_the_same(name: str) -> None:
     assert {**old, "version": "1.1.0"} == new
     assert blunting.score(old).domains == blunting.score(new).domains
     assert blunting.score(old).total == blunting.score(new).total
+
+
+def test_any_questionnaire_may_mark_an_option_as_not_applicable() -> None:
+    """The rule is the vocabulary's: a key's ``not_applicable`` on another questionnaire."""
+    from conftest import MINI_PATH  # noqa: PLC0415 - only here
+
+    document = read_json(MINI_PATH)
+    answers = document["properties"]["answers"]["properties"]
+    for item in ("a2", "b3"):  # reverse-keyed: a guess of "Never" would score 5
+        answers[item]["type"] = ["integer", "string", "null"]
+        answers[item]["oneOf"].insert(5, {"const": "no_occasion", "title": "It did not come up"})
+    document["x-scoring"]["not_applicable"] = "no_occasion"
+    q = blunting.load(document)
+    assert [o.value for o in q.items[1].options if o.not_applicable] == ["no_occasion"]
+    given = {"a1": 2, "a2": "no_occasion", "a3": 4, "a4": 3}
+    payload = {"questionnaire": q.id, "version": q.version, "answers": given}
+    alpha = q.score(payload).domains["alpha"]
+    # a2 missing: n = 3, s = 2 + 4 + 3 = 9, mean 3.0, raw 3.0 x 4 = 12.0, prorated
+    assert (alpha.answered, alpha.mean, alpha.raw, alpha.prorated) == (3, 3.0, 12.0, True)
+    wrong = {**payload, "answers": {"a1": "no_occasion"}}  # a1 does not offer it
+    assert [p.path for p in q.problems(wrong)] == ["/answers/a1"]
