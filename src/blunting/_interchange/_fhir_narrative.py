@@ -131,6 +131,8 @@ def response_text(q: Questionnaire, payload: Mapping[str, Any], score: Score) ->
         if given is None or item_id not in given:
             continue
         value = given[item_id]
+        if value == []:  # no option chosen: no answer, as in the response's items
+            continue
         if isinstance(shows, dict):
             rows.append(shows[value])
         else:
