@@ -333,32 +333,22 @@ def _additional(source: Source, node: Node, value: object) -> None:
 def _options_at_once(
     source: Source, properties: dict[str, Any], v: str, one_by_one: list[str]
 ) -> list[str]:
-    """A closed object whose members each allow a set of scalars, checked at once when it can be.
+    """A closed object whose members each allow a set of scalars, passed at once when it can be.
 
     The answers of a questionnaire look like this. When every value is an
-    ``int``, ``str`` or ``None`` (exactly) and the members all allow the same
-    set, the object is valid exactly when its keys are known and its values
-    are in the set. When the sets differ (a few items of 1.1.0 take one more
-    option), values that are all in every set, under known keys, are valid;
-    anything else is checked member by member.
+    ``int``, ``str`` or ``None`` (exactly), its key is known and it is in the
+    set that every member allows (all the members' sets, when they are the
+    same; their common part when a few members take one more option, as in
+    1.1.0), the object is valid. Anything else is checked member by member.
     """
-    allowed = {source.pure.get(id(subschema)) for subschema in properties.values()}
+    allowed = [source.pure.get(id(subschema)) for subschema in properties.values()]
     if not allowed or None in allowed:
         return one_by_one
-    pure = source.constant(PURE_TYPES)
-    names = source.constant(frozenset(properties))
-    if len(allowed) == 1:
-        (members,) = allowed
-        values = source.constant(members)
-        return [
-            f"if {pure}.issuperset(map(type, {v}.values())):",
-            *indent(fails(f"not ({names}.issuperset({v}) and {values}.issuperset({v}.values()))")),
-            "else:",
-            *indent(one_by_one),
-        ]
     common = frozenset.intersection(*allowed)  # type: ignore[arg-type]  # None is out, above
     if not common:
         return one_by_one
+    pure = source.constant(PURE_TYPES)
+    names = source.constant(frozenset(properties))
     everywhere = source.constant(common)
     test = (
         f"{pure}.issuperset(map(type, {v}.values())) and {names}.issuperset({v})"
