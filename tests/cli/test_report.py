@@ -187,4 +187,9 @@ def test_a_domain_that_is_not_scored_has_no_bar(browser: Browser, tmp_path: Path
         result = score.domains[domain.id]
         text = f"not scored: {result.answered} of {result.items} answered, too few"
         assert text in (shown.locator("svg.bars").text_content() or "")
+    # the total says why it is withheld: the domain it needs, not a count of answers
+    (name,) = [domain.title for domain in unscored]
+    why = f"not scored, as {name} was not scored"
+    assert why in (shown.locator("svg.bars").text_content() or "")
+    assert why in (shown.locator("table.scores").text_content() or "")
     shown.close()

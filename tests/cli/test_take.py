@@ -8,7 +8,10 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+import pytest
+
 import blunting
+from blunting._cli._take import chart
 from conftest import in_terminal
 
 if TYPE_CHECKING:
@@ -98,7 +101,8 @@ def test_skip_go_back_and_retry() -> None:
     score = blunting.score(payload)
     assert score.total.scaled is None
     assert "not scored: 1 of 6 answered, too few" in done.stderr
-    assert "not scored: a domain could not be scored" in done.stderr
+    why = "not scored, as Crying, Empathy and Positive feelings were not scored"
+    assert why in flat(done.stderr)
     assert done.stderr.count("Skipped: this question is left unanswered.") == len(Q.items) - 1
 
 
@@ -232,3 +236,28 @@ def test_the_chart_marks_an_estimated_domain() -> None:
     assert re.search(rf"{Q.domains[0].title} \[#+\.+\] +50\.0 {re.escape(words)}", chart)
     assert re.search(rf"{Q.domains[1].title} \[#+\.+\] +50\.0 {Q.domains[2].title}", chart)
     assert chart.count("estimated") == 2  # the first domain, and the total
+
+
+@pytest.mark.parametrize(
+    ("left_out", "total"),
+    [
+        ({"crying": 2}, "not scored, as Crying was not scored"),
+        (
+            {"crying": 2, "positive": 6},
+            "not scored, as Crying and Positive feelings were not scored",
+        ),
+        (
+            {"crying": 6, "empathy": 3, "positive": 2},
+            "not scored, as Crying, Empathy and Positive feelings were not scored",
+        ),
+        ({"crying": 1, "empathy": 1}, "(estimated from 16 of 18 answers)"),  # 16 of 18 again
+    ],
+)
+def test_the_chart_says_why_the_total_is_not_scored(left_out: dict[str, int], total: str) -> None:
+    answers: dict[str, object] = {}
+    for domain in Q.domains:
+        members = [item for item in SCORED if item.domain == domain.id]
+        answers |= {item.id: 2 for item in members[left_out.get(domain.id, 0) :]}
+    _, lines = chart(Q, Q.score(Q.payload(answers)))
+    assert lines[-1][0].startswith("All domains")
+    assert lines[-1][0].endswith(total)

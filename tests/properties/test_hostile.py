@@ -29,6 +29,15 @@ def _ids(cases: list[Any]) -> list[str]:
     return [case[0] for case in cases]
 
 
+#: A quoted value in a message: what was sent, shown as it was.
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _counts_have_separators(message: str) -> bool:
+    """Whether every number of 1,000 or more in a message, outside quoted values, has commas."""
+    return re.search(r"(?<![\d,.])\d{4,}", _QUOTED.sub('""', message)) is None
+
+
 @pytest.mark.parametrize(("what", "payload", "path", "keyword"), PAYLOADS, ids=_ids(PAYLOADS))
 def test_each_hostile_payload_is_refused_with_its_problem(
     what: str, payload: Any, path: str | None, keyword: str | None
@@ -46,6 +55,7 @@ def test_each_hostile_payload_is_refused_with_its_problem(
         tracemalloc.stop()
     first = raised.value.problems[0]
     assert (first.path, first.keyword) == (path, keyword)
+    assert all(_counts_have_separators(p.message) for p in raised.value.problems)
     assert len(str(raised.value)) < 300
     assert peak < MOST_MEMORY
     with pytest.raises(blunting.InvalidResponse):
@@ -70,6 +80,7 @@ def test_each_hostile_text_is_rejected_in_a_stream(
             assert isinstance(result, blunting.Rejection)
             assert result.problems[0].path == path
             assert len(str(result.problems[0])) < 300
+            assert _counts_have_separators(result.problems[0].message), result.problems[0]
     assert peak < MOST_MEMORY + 4 * len(text)
 
 
@@ -106,7 +117,7 @@ def test_the_command_line_refuses_a_hostile_file_at_once(
 
 
 def test_the_readme_states_the_limits_that_are_enforced() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "app-developers.md").read_text(encoding="utf-8")
     row = next(line for line in readme.splitlines() if line.startswith("| a payload (parsed) |"))
     assert f"{_json.MAX_DEPTH} levels deep" in row
     assert f"{_limits.MAX_MEMBERS:,} members in one object" in row

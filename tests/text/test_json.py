@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from blunting._text import MAX_TEXT_BYTES, JSONTextError, describe, loads
+from blunting._text import MAX_DEPTH, MAX_TEXT_BYTES, JSONTextError, describe, loads
 
 #: Every test here runs with the "fast" extra's parser and without it.
 pytestmark = pytest.mark.usefixtures("fast_extra")
@@ -37,6 +39,33 @@ pytestmark = pytest.mark.usefixtures("fast_extra")
 def test_loose_json_is_rejected(text: str | bytes, message: str) -> None:
     with pytest.raises(JSONTextError, match=message):
         loads(text)
+
+
+def _nested(kinds: list[bool], inner: str) -> str:
+    """Arrays (True) and objects (False) nested in the order of ``kinds``, around ``inner``."""
+    opened = "".join("[" if kind else '{"[{": ' for kind in kinds)
+    return opened + inner + "".join("]" if kind else "}" for kind in reversed(kinds))
+
+
+@given(
+    kinds=st.lists(st.booleans(), min_size=MAX_DEPTH - 2, max_size=2 * MAX_DEPTH + 2),
+    inner=st.sampled_from(["1", "[]", "{}", '"]}]}"', '"\\\\"']),
+)
+@example(kinds=[True] * (MAX_DEPTH + 1), inner="1")
+@example(kinds=[False] * (MAX_DEPTH + 1), inner="1")
+@example(kinds=[i % 2 == 0 for i in range(MAX_DEPTH + 1)], inner="1")
+@example(kinds=[i % 2 == 0 for i in range(2 * MAX_DEPTH)], inner="1")
+@example(kinds=[i % 2 == 1 for i in range(MAX_DEPTH)], inner="1")
+def test_text_is_refused_when_more_than_max_depth_arrays_and_objects_are_open_at_once(
+    kinds: list[bool], inner: str
+) -> None:
+    text = _nested(kinds, inner)
+    depth = len(kinds) + (inner in {"[]", "{}"})  # brackets in a string are not levels
+    if depth > MAX_DEPTH:
+        with pytest.raises(JSONTextError, match=f"nested more than {MAX_DEPTH} levels deep"):
+            loads(text)
+    else:
+        assert loads(text) is not None
 
 
 def test_strict_json_still_parses_json() -> None:

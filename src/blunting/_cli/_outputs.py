@@ -19,7 +19,7 @@ from blunting import _questionnaire
 from blunting._text import Memo
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterator, Mapping, Sequence
 
     from blunting._scoring import DomainScore
 
@@ -32,15 +32,20 @@ FORMATS = ("jsonl", "json", "csv", "table")
 Made = tuple[int, "Mapping[str, str | None] | None", Any]
 
 
-def standing(result: DomainScore) -> str:
+def standing(result: DomainScore, unscored: Sequence[str] = ()) -> str:
     """How a domain's or the total's score was reached, in plain words ("" when measured).
 
-    An estimated (prorated) score says from how many answers; an unscored one why.
+    An estimated (prorated) score says from how many answers; an unscored one
+    why: for the total, the titles of the domains that were not scored
+    (``unscored``), as the total needs every domain.
     """
     if result.status == "insufficient_answers":
         return f"not scored: {result.answered} of {result.items} answered, too few"
     if result.status == "unscorable_domains":
-        return "not scored: a domain could not be scored"
+        if not unscored:
+            return "not scored: a domain could not be scored"
+        names = " and ".join([", ".join(unscored[:-1]), unscored[-1]] if unscored[1:] else unscored)
+        return f"not scored, as {names} {'were' if unscored[1:] else 'was'} not scored"
     if result.prorated:
         return f"estimated from {result.answered} of {result.items} answers"
     return ""
@@ -92,7 +97,7 @@ def _event_columns() -> tuple[str, ...]:
 
 
 def csv_header(*, events: bool = False) -> str:
-    """The CSV output's header row: its columns are documented in the README, and stable.
+    """The CSV output's header row: its columns are documented in docs/command-line.md, and stable.
 
     ``events``: the input is REDCap exports, whose event columns follow ``line``.
     """

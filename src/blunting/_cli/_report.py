@@ -17,6 +17,8 @@ from blunting._cli._outputs import atomic, standing
 from blunting._version import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from blunting._cli._inputs import Source
     from blunting._scoring import DomainScore, Score
 
@@ -40,8 +42,8 @@ svg text { font: 12px system-ui, sans-serif; fill: #222; }
 """
 
 
-def _title(result: DomainScore) -> str:
-    words = standing(result)
+def _title(result: DomainScore, unscored: Sequence[str] = ()) -> str:
+    words = standing(result, unscored)
     if result.scaled is None:
         return words
     return f"{result.scaled:.1f}" + (f" ({words})" if words else "")
@@ -50,6 +52,7 @@ def _title(result: DomainScore) -> str:
 def _bars(parts: list[tuple[str, str, DomainScore]]) -> str:
     """Horizontal bars of scaled scores (0 to 100), one a domain and the total."""
     height = len(parts) * (_BAR_HEIGHT + 8)
+    unscored = [title for key, title, result in parts if key != "total" and result.scaled is None]
     rows = []
     for index, (key, title, result) in enumerate(parts):
         y = index * (_BAR_HEIGHT + 8)
@@ -66,7 +69,7 @@ def _bars(parts: list[tuple[str, str, DomainScore]]) -> str:
                 f'fill="{_COLOURS[index % len(_COLOURS)]}"/>'
             )
         label_x = _LABEL_WIDTH + _BAR_WIDTH + 8
-        rows.append(f'<text x="{label_x}" y="{y + 13}">{escape(_title(result))}</text>')
+        rows.append(f'<text x="{label_x}" y="{y + 13}">{escape(_title(result, unscored))}</text>')
     width = _LABEL_WIDTH + _BAR_WIDTH + 260
     return (
         f'<svg class="bars" role="img" width="{width}" height="{height}" '
@@ -135,9 +138,10 @@ def _table(keys: list[tuple[str, str]], scores: list[Score]) -> str:
     rows = []
     for made in scores:
         cells = "".join(f"<td>{escape(_title(made.domains[key]))}</td>" for key, _ in keys)
+        unscored = [title for key, title in keys if made.domains[key].scaled is None]
         rows.append(
             f"<tr><td>{escape(made.completed or 'no date')}</td>{cells}"
-            f"<td>{escape(_title(made.total))}</td></tr>"
+            f"<td>{escape(_title(made.total, unscored))}</td></tr>"
         )
     return (
         f'<table class="scores"><tr><th>Completed</th>{head}<th>All domains</th></tr>'

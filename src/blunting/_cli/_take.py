@@ -20,6 +20,8 @@ from blunting import _questionnaire
 from blunting._cli._outputs import atomic, standing
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from blunting._questionnaire import Item, Questionnaire
     from blunting._scoring import DomainScore, Score
 
@@ -234,8 +236,8 @@ def _bar(scaled: float) -> str:
     return "[" + "#" * filled + "." * (BAR - filled) + f"] {scaled:5.1f}"
 
 
-def _line(title: str, result: DomainScore, width: int) -> str:
-    words = standing(result)
+def _line(title: str, result: DomainScore, width: int, unscored: Sequence[str] = ()) -> str:
+    words = standing(result, unscored)
     if result.scaled is None:
         return f"{title:<{width}}  {words}"
     return f"{title:<{width}}  {_bar(result.scaled)}" + (f"  ({words})" if words else "")
@@ -248,12 +250,14 @@ def chart(q: Questionnaire, score: Score) -> tuple[str, list[tuple[str, int]]]:
     from it takes (under its bar).
     """
     titles = [(d.title, score.domains[d.id]) for d in q.domains]
-    titles.append(("All domains", score.total))
-    width = max(len(title) for title, _ in titles)
+    unscored = [title for title, result in titles if result.scaled is None]
+    width = max(len(title) for title, _ in [*titles, ("All domains", score.total)])
     heading = (
         "Your scores, from 0 (none of these changes) to 100 (the most this questionnaire can show):"
     )
-    return heading, [(_line(title, result, width), width + 4) for title, result in titles]
+    lines = [(_line(title, result, width), width + 4) for title, result in titles]
+    lines.append((_line("All domains", score.total, width, unscored), width + 4))
+    return heading, lines
 
 
 def take(version: str | None, output: str | None, respondent: str | None) -> int:

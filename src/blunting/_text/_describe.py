@@ -32,7 +32,7 @@ def describe(value: object) -> str:
         text = _NAMED[value]
     elif isinstance(value, int):
         digits = value.bit_length() * 30103 // 100000 + 1
-        text = f"an integer of about {digits} digits" if digits > _SHOWN_DIGITS else repr(value)
+        text = f"an integer of about {digits:,} digits" if digits > _SHOWN_DIGITS else repr(value)
     elif isinstance(value, float):
         text = repr(value)
     elif isinstance(value, str):

@@ -36,21 +36,25 @@ MAX_DEPTH = 64
 _STRING = re.compile(rb'"[^"]*"')
 #: Every byte but JSON's brackets.
 _NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+#: Curly brackets made square: a level is a level, of an array or an object.
+_SQUARE = bytes.maketrans(b"{}", b"[]")
 
 
 def _nested_too_deeply(data: bytes) -> bool:
-    """Whether JSON text opens more than ``MAX_DEPTH`` levels at once.
+    """Whether JSON text has more than ``MAX_DEPTH`` arrays and objects open at once.
 
-    Counted only when it might, so that a response costs two counts. Strings
-    are taken out, then the brackets alone are peeled, innermost pairs first:
-    one pass a level, each a copy at C speed.
+    Arrays and objects count alike: ``[{"a": [1]}]`` is three levels. Counted
+    only when it might be too deep, so that a response costs two counts.
+    Strings are taken out, every bracket is made a square one, then innermost
+    pairs are peeled: one pass a level, each a copy at C speed. (Text whose
+    brackets do not match is not valid JSON: the parser says where.)
     """
     if data.count(b"[") + data.count(b"{") <= MAX_DEPTH:
         return False
     data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = _STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    brackets = _STRING.sub(b"", data).translate(_SQUARE, _NOT_BRACKETS)
     for _ in range(MAX_DEPTH):
-        peeled = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        peeled = brackets.replace(b"[]", b"")
         if peeled == brackets:
             return False  # all peeled, or not balanced: the parser says which
         brackets = peeled
@@ -263,7 +267,7 @@ def _unicode(text: str | bytes) -> str:
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise JSONTextError(f"not UTF-8 text: {error.reason} at byte {error.start}") from None
+            raise JSONTextError(f"not UTF-8 text: {error.reason} at byte {error.start:,}") from None
     elif _size(text) > MAX_TEXT_BYTES:
         raise JSONTextError(_too_long(_size(text)))
     if not text.isascii():
