@@ -258,9 +258,10 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
         process.stdout.readline()
         process.stdout.close()  # like `| head -1`
         stderr = process.stderr.read()
-        process.wait(timeout=60)
+        status = process.wait(timeout=60)
     assert b"Traceback" not in stderr
     assert b"Error" not in stderr
+    assert status == -signal.SIGPIPE  # a shell shows 128 + 13 = 141 (docs/command-line.md)
 
 
 # --- validate ---------------------------------------------------------------

@@ -11,9 +11,13 @@ says (Sybil parses them).
   with the lines under it.
 - ``sh``: each ``blunting`` command is parsed by the command line's own
   parser, so that no option shown is one it would refuse.
-- ``json``: parsed strictly.
-- ``text``, ``js`` and a block with no language are not run; a block of any
-  other language fails, so that none is left unchecked unseen.
+- ``json``: parsed strictly; an excerpt (one member of an object) must be as
+  the built-in questionnaire has it.
+- ``js``: run by Node.js beside the pinned Ajv, with the questionnaire's
+  schema as ``questionnaireSchema``; the validator it makes must accept an
+  example and refuse an answer out of range.
+- ``text`` and a block with no language are not run; a block of any other
+  language fails, so that none is left unchecked unseen.
 
 ``<!-- skip: next "why" -->`` before a block leaves it out, saying why.
 """
@@ -42,7 +46,7 @@ from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser, SkipP
 import blunting
 from blunting import fhir, redcap
 from blunting._cli._main import _parser
-from conftest import ROOT, in_terminal
+from conftest import BUILTIN_PATH, ROOT, in_terminal, node_for
 from redcap_export import export, record
 
 if TYPE_CHECKING:
@@ -60,8 +64,8 @@ DOCUMENTS = sorted(
     ]
 )
 
-#: Languages shown but not run: output for people, JavaScript, a folder tree.
-NOT_RUN = {"text", "js", ""}
+#: Languages shown but not run: output for people, a folder tree.
+NOT_RUN = {"text", ""}
 
 _OPTIONS = doctest.ELLIPSIS
 
@@ -188,6 +192,43 @@ def _shows(shown: object, real: object) -> bool:
     return shown == real and type(shown) is type(real)
 
 
+#: The npm packages that JavaScript blocks import (Ajv and ajv-formats, pinned).
+_NODE_FOLDER = ROOT / "tests" / "external" / "ajv"
+#: What a JavaScript block finds defined: the questionnaire's schema, as an app has it.
+_NODE_BEFORE = f"""import {{ readFileSync }} from "node:fs";
+const questionnaireSchema = JSON.parse(readFileSync({json.dumps(str(BUILTIN_PATH))}, "utf8"));
+const complete = JSON.parse(readFileSync({json.dumps(str(ROOT / "examples" / "complete.json"))}));
+"""
+#: What then checks that the validator it made gives payloads their verdicts.
+_NODE_AFTER = """
+const check = typeof validate === "function" ? validate : ajv.compile(questionnaireSchema);
+const wrong = { ...complete, answers: { ...complete.answers, crying_1: 7 } };
+if (!check(complete) || check(wrong)) {
+  console.error("verdicts:", check(complete), check(wrong));
+  process.exit(1);
+}
+"""
+
+
+def _javascript(example: Example) -> str | None:
+    """Run a JavaScript block with Node.js, beside Ajv; it must make a validator that works."""
+    node = node_for(_NODE_FOLDER, "the documents' JavaScript")
+    script = _NODE_FOLDER / f".document-{os.getpid()}-{example.line}.mjs"
+    script.write_text(_NODE_BEFORE + example.parsed + _NODE_AFTER, encoding="utf-8")
+    try:
+        done = subprocess.run(  # noqa: S603 - Node.js on our own document's code
+            [node, script.name],
+            cwd=_NODE_FOLDER,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+    finally:
+        script.unlink()
+    return None if done.returncode == 0 else done.stdout + done.stderr
+
+
 def _unknown(example: Example) -> str | None:
     return f"a block of a language the tests do not run: {example.region.lexemes['arguments']!r}"
 
@@ -195,7 +236,7 @@ def _unknown(example: Example) -> str | None:
 class _Languages:
     """Every fenced block whose language no other parser takes."""
 
-    TAKEN = {"python", "console", "sh", "json"} | NOT_RUN
+    TAKEN = {"python", "console", "sh", "json", "js"} | NOT_RUN
 
     def __init__(self) -> None:
         self.blocks = CodeBlockParser(language="*")
@@ -214,6 +255,7 @@ PARSERS: list[Callable[[Document], Iterable[Region]]] = [
     CodeBlockParser(language="console", evaluator=_console),
     CodeBlockParser(language="sh", evaluator=_shell),
     CodeBlockParser(language="json", evaluator=_json),
+    CodeBlockParser(language="js", evaluator=_javascript),
     _Languages(),
 ]
 
