@@ -5,10 +5,10 @@ says (Sybil parses them).
 
 - ``python``: run, in one namespace per document; a block that starts with
   ``>>>`` is a doctest, its output compared (``...`` stands for any text).
-- ``console``: each ``$ command`` is run by bash in a scratch folder (the
-  examples, a JSONL file, a REDCap export and a FHIR response are there), and
-  what it prints, standard output and standard error together, is compared
-  with the lines under it.
+- ``console``: each ``$ command`` is run by bash in a scratch folder that
+  holds the examples, and what it prints, standard output and standard error
+  together, is compared with the lines under it. It must exit 0: a command
+  that fails on purpose shows its status (``...; echo "exit status: $?"``).
 - ``sh``: each ``blunting`` command is parsed by the command line's own
   parser, so that no option shown is one it would refuse.
 - ``json``: parsed strictly; an excerpt (one member of an object) must be as
@@ -39,6 +39,7 @@ import sys
 from typing import TYPE_CHECKING
 from unittest import SkipTest
 
+import jsonschema
 import pytest
 from sybil import Document, Example, Region
 from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser, SkipParser
@@ -47,7 +48,6 @@ import blunting
 from blunting import fhir, redcap
 from blunting._cli._main import _parser
 from conftest import BUILTIN_PATH, ROOT, in_terminal, node_for
-from redcap_export import export, record
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -86,7 +86,7 @@ def _console(example: Example) -> str | None:
             runs[-1][1].append(line)
     for command, shown in runs:
         done = subprocess.run(  # noqa: S603 - commands of our own documents
-            ["/bin/bash", "-o", "pipefail", "-c", command],
+            ["/bin/bash", "-c", command],  # as typed at a prompt: no pipefail
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -94,7 +94,7 @@ def _console(example: Example) -> str | None:
             timeout=300,
         )
         want = "".join(f"{line}\n" for line in shown)
-        if not _compare(want, done.stdout):
+        if done.returncode != 0 or not _compare(want, done.stdout):
             printed = f"printed (status {done.returncode}):\n{done.stdout}"
             return f"$ {command}\n{printed}\nthe page shows:\n{want}"
     return None
@@ -146,7 +146,9 @@ def _json(example: Example) -> str | None:
     """
     text = example.parsed.strip()
     if not text.startswith('"'):
-        json.loads(text)
+        value = json.loads(text)
+        if isinstance(value, dict) and "cases" in value:  # a conformance case file
+            jsonschema.validate(value, _CASE_FILE, format_checker=jsonschema.FormatChecker())
         return None
     ((name, shown),) = json.loads("{" + text + "}").items()
     real = _find(_BUILTIN, name)
@@ -160,6 +162,7 @@ def _json(example: Example) -> str | None:
 
 
 _BUILTIN = blunting.questionnaire().schema
+_CASE_FILE = json.loads((ROOT / "conformance" / "case-file.schema.json").read_text("utf-8"))
 _NOWHERE = object()
 
 
@@ -262,29 +265,9 @@ PARSERS: list[Callable[[Document], Iterable[Region]]] = [
 
 @pytest.fixture
 def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder as a reader's: the examples, and the files the documents open."""
+    """A folder as a reader's clone: the examples and the suite, ``blunting`` on the PATH."""
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    complete = json.loads((ROOT / "examples" / "complete.json").read_text(encoding="utf-8"))
-    line = json.dumps(complete).encode()
-    (tmp_path / "responses.jsonl").write_bytes(line + b"\n\n" + b'{"a": "\xff"}\n' + line + b"\n")
-    (tmp_path / "response.json").write_text(
-        json.dumps(fhir.to_questionnaire_response(complete)), encoding="utf-8"
-    )
-    q = blunting.questionnaire()
-    declined = {
-        "questionnaire": "blunting",
-        "version": q.version,
-        "respondent": "p2",
-        "answers": {"crying_1": 9},
-    }
-    rows = [
-        record(q, complete),
-        record(q, declined),
-        {**record(q, complete), "record_id": "p\udcff3"},
-    ]
-    (tmp_path / "export.csv").write_bytes(
-        ("\ufeff" + export(q, rows)).encode("utf-8", "surrogateescape")
-    )
+    shutil.copytree(ROOT / "conformance", tmp_path / "conformance")
     tools = tmp_path / ".bin"
     tools.mkdir()
     (tools / "blunting").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m blunting "$@"\n')
@@ -321,8 +304,9 @@ def test_the_quick_starts_table_is_what_score_prints_on_a_terminal() -> None:
 
 #: A call in inline code: ``name(...)`` or ``dotted.name(...)``.
 _CALL = re.compile(r"`((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*)\(([^()`]*)\)`")
-#: Where a documented name is looked for: the public faces, and the values' classes.
-_FACES = {"blunting": blunting, "fhir": fhir, "redcap": redcap}
+#: Where a documented name is looked for: the public faces, the values' classes,
+#: and ``q``, as the documents call a questionnaire.
+_FACES = {"blunting": blunting, "fhir": fhir, "redcap": redcap, "q": blunting.Questionnaire}
 
 
 def _callable(name: str) -> Callable[..., object] | None:
@@ -346,11 +330,16 @@ def _callable(name: str) -> Callable[..., object] | None:
 def _documented_calls() -> list[tuple[str, str, str]]:
     """Each documented call of a public function: (where, name, what is in the brackets).
 
+    Of the CHANGELOG, the Unreleased section only: a release's entries tell
+    what was true then.
+
     Empty brackets (``blunting.load()``) name a function; they show no signature.
     """
     calls = []
     for path in DOCUMENTS:
         text = path.read_text(encoding="utf-8")
+        if path.name == "CHANGELOG.md":
+            text = "\n## [".join(text.split("\n## [")[:2])
         for match in _CALL.finditer(text):
             if match[2] and _callable(match[1]) is not None:  # `name()` names it: no signature
                 line = text.count("\n", 0, match.start()) + 1
@@ -365,7 +354,7 @@ def _mismatch(function: Callable[..., object], shown: str) -> str | None:
     parameter shown must be there, of the kind shown (one before ``*`` is
     taken by position, in that place), with the default shown; every
     parameter without a default must be shown. Or it is a call
-    (``"1.0.0"``), which must bind.
+    (``"1.0.0"``, ``[payload]``), whose arguments must bind.
     """
     signature = inspect.signature(function)
     if "." in function.__qualname__ and next(iter(signature.parameters), "") == "self":
@@ -373,9 +362,11 @@ def _mismatch(function: Callable[..., object], shown: str) -> str | None:
     try:
         (definition,) = ast.parse(f"def f({shown}): pass").body
     except SyntaxError:
+        call = ast.parse(f"f({shown})", mode="eval").body
+        assert isinstance(call, ast.Call)
         try:
-            signature.bind(*ast.literal_eval(f"({shown},)"))
-        except (TypeError, ValueError) as error:
+            signature.bind(*call.args, **{k.arg: k.value for k in call.keywords if k.arg})
+        except TypeError as error:
             return f"cannot be called with ({shown}): {error}"
         return None
     assert isinstance(definition, ast.FunctionDef)

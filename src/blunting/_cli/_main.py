@@ -191,6 +191,8 @@ def _parser() -> argparse.ArgumentParser:
         "  blunting take --output me.json\n\n"
         "exit status: 0 all valid, 1 some input rejected, 2 usage or I/O error",
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        # an option is its whole name: a new option never changes what another means
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"blunting {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -202,6 +204,7 @@ def _parser() -> argparse.ArgumentParser:
             description=description,
             epilog=f"example:\n  {example}",
             formatter_class=argparse.RawDescriptionHelpFormatter,
+            allow_abbrev=False,
         )
 
     validator = command(
