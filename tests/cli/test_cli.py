@@ -117,7 +117,7 @@ def test_version_and_help() -> None:
 
 # --- score: formats, output files, rejects ---------------------------------
 
-#: The CSV columns, as the README documents them: stable.
+#: The CSV columns, as docs/command-line.md documents them: stable.
 CSV_HEADER = [
     "source",
     "line",

@@ -327,6 +327,12 @@ def _callable(name: str) -> Callable[..., object] | None:
     return None
 
 
+def _ours(name: str) -> bool:
+    """Whether a dotted name is one of the library's (``fhir.x``, ``q.x``, ``Score.x``)."""
+    root, _, rest = name.partition(".")
+    return bool(rest) and (root in _FACES or root in blunting.__all__)
+
+
 def _documented_calls() -> list[tuple[str, str, str]]:
     """Each documented call of a public function: (where, name, what is in the brackets).
 
@@ -341,7 +347,7 @@ def _documented_calls() -> list[tuple[str, str, str]]:
         if path.name == "CHANGELOG.md":
             text = "\n## [".join(text.split("\n## [")[:2])
         for match in _CALL.finditer(text):
-            if match[2] and _callable(match[1]) is not None:  # `name()` names it: no signature
+            if match[2] and (_callable(match[1]) is not None or _ours(match[1])):
                 line = text.count("\n", 0, match.start()) + 1
                 calls.append((f"{path.relative_to(ROOT)}:{line}", match[1], match[2]))
     return calls
@@ -411,7 +417,7 @@ def _defaults_differ(signature: inspect.Signature, shown: ast.arguments) -> str 
 @pytest.mark.parametrize(("where", "name", "shown"), _documented_calls())
 def test_each_documented_signature_is_the_functions(where: str, name: str, shown: str) -> None:
     function = _callable(name)
-    assert function is not None
+    assert function is not None, f"{where}: {name} is not a public function or method"
     assert _mismatch(function, shown) is None, (
         f"{where}: {name}({shown}): {_mismatch(function, shown)}"
     )
@@ -422,8 +428,10 @@ _LINK = re.compile(r"\]\(([^)#\s]*)(?:#([^)\s]+))?\)")
 
 
 def _anchors(path: Path) -> set[str]:
-    """The anchors of a Markdown file's headings, as GitHub makes them."""
-    headings = re.findall(r"^#+ (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+    """The anchors of a Markdown file's headings, as GitHub makes them (not in code blocks)."""
+    blocks = re.compile(r"^```.*?^```", flags=re.DOTALL | re.MULTILINE)
+    text = blocks.sub("", path.read_text(encoding="utf-8"))
+    headings = re.findall(r"^#+ (.+)$", text, re.MULTILINE)
     return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
 
 

@@ -116,7 +116,7 @@ def test_the_command_line_refuses_a_hostile_file_at_once(
     assert f"{file}:1: {'(root)' if path == '' else path}: " in done.stderr
 
 
-def test_the_readme_states_the_limits_that_are_enforced() -> None:
+def test_the_docs_state_the_limits_that_are_enforced() -> None:
     readme = (ROOT / "docs" / "app-developers.md").read_text(encoding="utf-8")
     row = next(line for line in readme.splitlines() if line.startswith("| a payload (parsed) |"))
     assert f"{_json.MAX_DEPTH} levels deep" in row

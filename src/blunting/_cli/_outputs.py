@@ -275,7 +275,8 @@ def table_legend() -> str:
         "Scores run from 0 to 100 (scaled): 0 is none of these changes, 100 the most the "
         "questionnaire can show; higher means more emotional blunting. "
         f"{ESTIMATED} estimated from fewer answers than items; {UNSCORED} not scored (too few "
-        "answers). A score is not a diagnosis: there are no cut-offs."
+        "answers; the total, when a domain is not scored). A score is not a diagnosis: there "
+        "are no cut-offs."
     )
     return "\n" + textwrap.fill(words, 78) + "\n"
 

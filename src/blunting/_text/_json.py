@@ -218,7 +218,7 @@ def _strict(text: str) -> Any:
                 _DECODER.decode(text)  # raises, saying where the extra data starts
     except json.JSONDecodeError as error:
         raise JSONTextError(
-            f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
+            f"not valid JSON: {error.msg} at line {error.lineno:,} column {error.colno:,}",
             error.lineno,
         ) from None
     except RecursionError:
