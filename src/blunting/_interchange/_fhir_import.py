@@ -161,7 +161,7 @@ class _Reader:
             return values
         if len(values) > 1:
             self.problem(
-                f"{at}.answer", f"{len(values)} answers to a question that takes one", "answer"
+                f"{at}.answer", f"{len(values):,} answers to a question that takes one", "answer"
             )
             return _BAD
         return values[0]

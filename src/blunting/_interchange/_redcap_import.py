@@ -232,7 +232,7 @@ def _result(
 ) -> dict[str, Any] | Rejection:
     record = row[0] if row else None
     if len(row) != len(header):
-        problem = Problem("", f"{len(row)} cells in a row of {len(header)} columns", "csv")
+        problem = Problem("", f"{len(row):,} cells in a row of {len(header):,} columns", "csv")
         return Rejection(index, (problem,), line, record)
     payload, found = _read_row(columns, row)
     if not _is_text(row[columns.record]):  # read with errors="surrogateescape"

@@ -173,7 +173,7 @@ def _plain_message(error: ValidationError) -> str | None:
     if keyword == "type":
         return _type_message(error)
     if keyword in ("minItems", "maxItems") and isinstance(value, list):
-        count = f"{len(value)} answer{'s' if len(value) != 1 else ''}"
+        count = f"{len(value):,} answer{'s' if len(value) != 1 else ''}"
         if keyword == "minItems":
             return f"{count} given: at least {bound} needed here"
         return f"{count} given: at most {bound} allowed here"

@@ -277,7 +277,7 @@ def _unicode(text: str | bytes) -> str:
             text.encode("utf-8")
         except UnicodeEncodeError as error:
             raise JSONTextError(
-                f"not UTF-8 text: a lone surrogate or undecodable byte at character {error.start}"
+                f"not UTF-8 text: a lone surrogate or undecodable byte at character {error.start:,}"
             ) from None
     return text
 
