@@ -215,6 +215,15 @@ def test_an_output_that_cannot_be_written_is_a_usage_error(tmp_path: Path, where
     assert len(done.stderr.splitlines()) == 1
 
 
+@pytest.mark.parametrize("option", ["--form", "--rej", "--out"])
+def test_an_option_is_taken_only_in_full(option: str) -> None:
+    # a new option never changes what a script's abbreviation meant
+    done = run("score", EXAMPLES[0], option, "x")
+    assert done.returncode == 2
+    assert "unrecognized arguments" in done.stderr
+    assert option in done.stderr
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGINT"), reason="needs SIGINT")
 def test_ctrl_c_leaves_no_partial_output(tmp_path: Path) -> None:
     output = tmp_path / "scores.jsonl"
