@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from blunting import _questionnaire
+from blunting._scoring import RESULT_FIELDS, score_columns
 from blunting._text import Memo
 
 if TYPE_CHECKING:
@@ -76,10 +77,6 @@ def _json_events(where: Mapping[str, str | None]) -> str:
     return "".join(f"{_json(k)}:{_json(v)}," for k, v in where.items())
 
 
-#: The columns of the CSV output, after respondent, completed, questionnaire and version.
-_RESULT_COLUMNS = ("raw", "mean", "scaled", "answered", "prorated", "status")
-
-
 @functools.cache
 def csv_domains() -> tuple[str, ...]:
     """The domain ids that have CSV columns: of every built-in questionnaire, in order."""
@@ -102,10 +99,7 @@ def csv_header(*, events: bool = False) -> str:
     ``events``: the input is REDCap exports, whose event columns follow ``line``.
     """
     columns = ["source", "line", *(_event_columns() if events else ())]
-    columns += ["respondent", "completed", "questionnaire", "version"]
-    for part in (*csv_domains(), "total"):
-        columns += (f"{part}_{column}" for column in _RESULT_COLUMNS)
-    columns.append("impact")
+    columns += score_columns(csv_domains())
     return ",".join(columns) + "\r\n"
 
 
@@ -125,8 +119,8 @@ def _field(value: str | None) -> str:
 def _result_fields(result: DomainScore | None) -> str:
     """A domain's or the total's six CSV fields, joined: numbers, words, or empty."""
     if result is None:
-        return "," * (len(_RESULT_COLUMNS) - 1)
-    values = (getattr(result, column) for column in _RESULT_COLUMNS)
+        return "," * (len(RESULT_FIELDS) - 1)
+    values = (getattr(result, column) for column in RESULT_FIELDS)
     return ",".join(
         "" if v is None else ("true" if v else "false") if type(v) is bool else str(v)
         for v in values

@@ -6,8 +6,6 @@ verdict did not pass (see ``_checker``).
 
 from __future__ import annotations
 
-import difflib
-import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -17,7 +15,7 @@ from jsonschema.exceptions import best_match
 
 from blunting._errors import Problem
 from blunting._schema._formats import FORMATS
-from blunting._text import describe, pointer
+from blunting._text import describe, nearest, pointer
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -102,17 +100,10 @@ def _unknown_member(name: object, schema: object) -> str:
     message = f"{describe(name)} is not allowed here (no such property)"
     known = schema.get("properties", {}) if isinstance(schema, dict) else {}
     if isinstance(name, str):
-        near = _nearest(name, tuple(k for k in known if isinstance(k, str)))
+        near = nearest(name, tuple(k for k in known if isinstance(k, str)))
         if near is not None:
             message += f": did you mean {describe(near)}?"
     return message
-
-
-@functools.lru_cache(maxsize=256)  # a misspelt member repeats in a batch; each is looked up once
-def _nearest(name: str, known: tuple[str, ...]) -> str | None:
-    """The known name nearest to ``name``, if one is near enough to be what was meant."""
-    near = difflib.get_close_matches(name, known, 1, 0.75)
-    return near[0] if near else None
 
 
 #: JSON Schema's types, as a person would name them.

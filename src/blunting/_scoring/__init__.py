@@ -4,15 +4,17 @@ This layer knows the scoring key and nothing of JSON Schema: it scores
 payloads that the schema layer has already accepted.
 """
 
-from blunting._scoring._results import DomainScore, Score
+from blunting._scoring._results import RESULT_FIELDS, DomainScore, Score, score_columns
 from blunting._scoring._rules import DomainKey, ScoringKey
 from blunting._scoring._scorer import Results, Scorer
 
 __all__ = [
+    "RESULT_FIELDS",
     "DomainKey",
     "DomainScore",
     "Results",
     "Score",
     "Scorer",
     "ScoringKey",
+    "score_columns",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -172,3 +172,20 @@ def _constructor(cls: type[Any]) -> Callable[..., Any]:
 
 #: ``Score(*fields)``, quicker.
 new_score = _constructor(Score)
+
+
+#: A domain's or the total's results, in the order of their columns in a table of scores.
+RESULT_FIELDS = ("raw", "mean", "scaled", "answered", "prorated", "status")
+
+
+def score_columns(domains: Iterable[str]) -> list[str]:
+    """The columns of a table of scores (the command line's CSV, ``blunting.tables.score``).
+
+    The response's own, then six for each of ``domains`` and for the total,
+    then ``impact``: stable names, documented in docs/command-line.md.
+    """
+    columns = ["respondent", "completed", "questionnaire", "version"]
+    for part in (*domains, "total"):
+        columns += (f"{part}_{field}" for field in RESULT_FIELDS)
+    columns.append("impact")
+    return columns

@@ -4,7 +4,7 @@ The lowest layer: it imports nothing else of blunting.
 """
 
 from blunting._text._codegen import define
-from blunting._text._describe import describe, pointer
+from blunting._text._describe import describe, nearest, pointer
 from blunting._text._json import (
     MAX_DEPTH,
     MAX_TEXT_BYTES,
@@ -22,6 +22,7 @@ __all__ = [
     "define",
     "describe",
     "loads",
+    "nearest",
     "orjson_module",
     "pointer",
 ]

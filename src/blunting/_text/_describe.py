@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
 import json
 from typing import TYPE_CHECKING
 
@@ -12,6 +14,13 @@ if TYPE_CHECKING:
 SHOWN = 60
 #: An integer with more digits than this is described, not shown.
 _SHOWN_DIGITS = 40
+
+
+@functools.lru_cache(maxsize=256)  # a misspelt name repeats in a batch; each is looked up once
+def nearest(name: str, known: tuple[str, ...]) -> str | None:
+    """The known name nearest to ``name``, if one is near enough to be what was meant."""
+    near = difflib.get_close_matches(name, known, 1, 0.75)
+    return near[0] if near else None
 
 
 def pointer(parts: Iterable[object]) -> str:
