@@ -25,6 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "_questionnaire": {"_errors", "_text", "_schema", "_scoring"},
     "_api": {"_errors", "_text", "_scoring", "_questionnaire"},
     "_interchange": {"_errors", "_text", "_scoring", "_questionnaire"},
+    "_tables": {"_errors", "_text", "_scoring", "_questionnaire"},
     "_cli": {
         "_version",
         "_errors",
@@ -39,6 +40,7 @@ ALLOWED: dict[str, set[str]] = {
     "__main__": {"_cli"},
     "fhir": {"_interchange"},
     "redcap": {"_interchange"},
+    "tables": {"_tables"},
 }
 
 

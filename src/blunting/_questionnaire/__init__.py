@@ -27,6 +27,7 @@ from blunting._questionnaire._model import (
     labels,
     results,
     score_text,
+    scoring_key,
     texts,
 )
 from blunting._questionnaire._resources import score_schema
@@ -52,5 +53,6 @@ __all__ = [
     "results",
     "score_schema",
     "score_text",
+    "scoring_key",
     "texts",
 ]

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from blunting._schema import Checker
-    from blunting._scoring import Results, Score, Scorer
+    from blunting._scoring import Results, Score, Scorer, ScoringKey
 
 #: The payload members that hold answers: scored items, then context questions.
 ANSWERS, CONTEXT = "answers", "context"
@@ -321,6 +321,11 @@ def score_text(q: Questionnaire, payload: object, *, valid: bool = False) -> str
     if not valid and q._checker.verdict(payload) is not True:  # noqa: SLF001 - its own class
         _explained(q, payload)
     return q._scorer.score_text(payload)  # type: ignore[arg-type]  # noqa: SLF001 - valid: an object
+
+
+def scoring_key(q: Questionnaire) -> ScoringKey:
+    """The rules' key of ``q``: for scoring whole columns of answers at once (``_tables``)."""
+    return q._scorer.key  # noqa: SLF001 - this module's own class
 
 
 def results(

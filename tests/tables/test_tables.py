@@ -1,0 +1,359 @@
+"""``blunting.tables`` gives every row exactly what ``blunting.score`` gives its payload.
+
+The reference is the payload path: each row's payload (``payload_of``),
+checked and scored by the questionnaire itself. The columns' path must agree
+on every row: the verdict, each problem, each number.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import blunting
+from blunting import tables
+from blunting._questionnaire import dispatch
+from blunting._tables import payload_of
+from blunting._tables._core import STRICT_ENVIRONMENT
+from conftest import MINI_PATH, ROOT
+from strategies import payloads
+
+Q = blunting.questionnaire()
+Q10 = blunting.questionnaire("1.0.0")
+MINI = blunting.load(MINI_PATH)
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+
+
+@pytest.fixture(autouse=True)
+def _strict(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(STRICT_ENVIRONMENT, "1")
+
+
+def _expected(
+    q: blunting.Questionnaire, row: dict[str, Any], *, named: bool, dispatched: bool = False
+) -> dict[str, Any]:
+    """What the payload path says of a row: the score's cells, or the problems.
+
+    ``dispatched``: each row is scored by the questionnaire it names, as
+    ``blunting.score`` scores a payload.
+    """
+    if dispatched:  # a row that names no built-in is read by the latest's layout
+        payload, extra = payload_of(blunting.questionnaire(), row, named=named)
+        try:
+            q = dispatch(payload)
+        except blunting.InvalidResponse as error:
+            return {"valid": False, "problems": [str(p) for p in (*extra, *error.problems)]}
+    payload, extra = payload_of(q, row, named=named)
+    problems = [*extra, *q.problems(payload)]
+    if problems:
+        return {"valid": False, "problems": [str(p) for p in problems]}
+    score = q.score(payload)
+    cells: dict[str, Any] = {"valid": True, "problems": []}
+    for name in ("respondent", "completed", "questionnaire", "version", "impact"):
+        cells[name] = getattr(score, name)
+    for part, result in [*score.domains.items(), ("total", score.total)]:
+        for field in ("raw", "mean", "scaled", "answered", "prorated", "status"):
+            cells[f"{part}_{field}"] = getattr(result, field)
+    return cells
+
+
+def _agree(
+    q: blunting.Questionnaire,
+    data: pa.Table,
+    scores: pa.Table,
+    *,
+    named: bool,
+    dispatched: bool = False,
+) -> None:
+    assert scores.num_rows == data.num_rows
+    for index, (row, got) in enumerate(zip(data.to_pylist(), scores.to_pylist(), strict=True)):
+        want = _expected(q, row, named=named, dispatched=dispatched)
+        assert got["valid"] == want["valid"], (index, row, got["problems"], want["problems"])
+        for name, value in want.items():
+            assert got[name] == value, (index, name, row)
+        if not want["valid"]:
+            assert all(got[n] is None for n in got if n not in ("valid", "problems")), (index, got)
+
+
+def test_the_examples_score_as_their_payloads() -> None:
+    payloads = [json.loads(path.read_text(encoding="utf-8")) for path in EXAMPLES]
+    data = tables.from_payloads(payloads)
+    scores = tables.score(data)
+    assert scores.column("valid").to_pylist() == [True] * len(payloads)
+    for payload, got in zip(payloads, scores.to_pylist(), strict=True):
+        score = blunting.score(payload)
+        assert got["total_scaled"] == score.total.scaled
+        assert got["crying_prorated"] == score.domains["crying"].prorated
+    _agree(Q, data, scores, named=True, dispatched=True)
+
+
+# --- generated tables ------------------------------------------------------------------
+
+#: Cells of a scale's integer column: its codes, others, and no answer.
+_INTS = st.one_of(st.none(), st.integers(-1, 6), st.sampled_from([0, 1, 2, 3, 4]))
+#: Cells of a float column, as pandas holds integers with missing ones.
+_FLOATS = st.one_of(
+    st.just(math.nan), st.sampled_from([0.0, 1.0, 2.0, 4.0, 3.5, -1.0, 7.0, math.inf])
+)
+#: Cells of a text column where a number belongs.
+_TEXTS = st.one_of(st.none(), st.sampled_from(["not_applicable", "3", "x", ""]))
+_REASONS = st.one_of(
+    st.none(), st.none(), st.sampled_from(["declined", "not_applicable", "skipped"])
+)
+
+
+def _scale_column(
+    draw: st.DrawFn, q: blunting.Questionnaire, count: int
+) -> tuple[pa.Array, list[Any]]:
+    kind = draw(st.sampled_from(["int", "int", "int", "float", "text"]))
+    low, high = q.scale
+    if kind == "int":
+        cells = draw(
+            st.lists(
+                st.one_of(st.none(), st.integers(low - 1, high + 1), st.integers(low, high)),
+                min_size=count,
+                max_size=count,
+            )
+        )
+        return pa.array(cells, draw(st.sampled_from([pa.int8(), pa.int64()]))), cells
+    if kind == "float":
+        numbers = draw(st.lists(_FLOATS, min_size=count, max_size=count))
+        return pa.array(numbers, pa.float64()), numbers
+    texts = draw(st.lists(_TEXTS, min_size=count, max_size=count))
+    return pa.array(texts, pa.string()), texts
+
+
+_MEDICINES = st.lists(
+    st.sampled_from(["ssri", "snri", "none", "unknown", "other", "aspirin"]), max_size=3
+)
+
+
+@st.composite
+def study(draw: st.DrawFn, q: blunting.Questionnaire) -> tuple[pa.Table, bool]:
+    """A table in the wide layout of ``q``: answers of every kind, valid and not."""
+    count = draw(st.integers(1, 12))
+    columns: dict[str, pa.Array] = {}
+    named = draw(st.booleans())
+    if named:
+        columns["questionnaire"] = pa.array(
+            draw(
+                st.lists(
+                    st.sampled_from([q.id, q.id, "other", None]), min_size=count, max_size=count
+                )
+            ),
+            pa.string(),
+        )
+        columns["version"] = pa.array(
+            draw(
+                st.lists(
+                    st.sampled_from([q.version, q.version, "9.9.9"]), min_size=count, max_size=count
+                )
+            ),
+            pa.string(),
+        )
+    if draw(st.booleans()):
+        who = st.one_of(
+            st.none(), st.sampled_from(["p1", "p2", ""]), st.text(min_size=120, max_size=140)
+        )
+        columns["respondent"] = pa.array(
+            draw(st.lists(who, min_size=count, max_size=count)), pa.string()
+        )
+    if draw(st.booleans()):
+        when = st.one_of(
+            st.none(),
+            st.sampled_from(
+                [
+                    "2026-03-14T09:30:00+01:00",
+                    "2026-02-30T09:30:00Z",
+                    "yesterday",
+                    "2026-03-14T09:30:00Z",
+                ]
+            ),
+        )
+        columns["completed"] = pa.array(
+            draw(st.lists(when, min_size=count, max_size=count)), pa.string()
+        )
+    for item in q.items:
+        if item.domain is not None:
+            columns[item.id], _ = _scale_column(draw, q, count)
+        elif draw(st.booleans()):
+            if item.multiple:
+                cells = draw(
+                    st.lists(st.one_of(st.none(), _MEDICINES), min_size=count, max_size=count)
+                )
+                columns[item.id] = pa.array(cells, pa.list_(pa.string()))
+            else:
+                values = [o.value for o in item.options if o.value is not None]
+                cell = st.one_of(st.none(), st.sampled_from(values), st.sampled_from(values))
+                if all(isinstance(v, int) for v in values):
+                    cell = st.one_of(cell, st.just(9))
+                    columns[item.id] = pa.array(
+                        draw(st.lists(cell, min_size=count, max_size=count)), pa.int64()
+                    )
+                else:
+                    cell = st.one_of(cell, st.just("maybe"))
+                    columns[item.id] = pa.array(
+                        draw(st.lists(cell, min_size=count, max_size=count)), pa.string()
+                    )
+        if draw(st.integers(0, 3)) == 0:
+            reasons = draw(st.lists(_REASONS, min_size=count, max_size=count))
+            columns[item.id + "_missing"] = pa.array(reasons, pa.string())
+    return pa.table(columns), named
+
+
+@pytest.mark.parametrize("q", [Q, Q10, MINI], ids=["1.1.0", "1.0.0", "mini"])
+@given(data=st.data())
+def test_every_row_of_a_generated_table_scores_as_its_payload(
+    q: blunting.Questionnaire, data: st.DataObject
+) -> None:
+    table, named = data.draw(study(q))
+    dispatched = named and q is not MINI
+    scores = tables.score(table, None if dispatched else q)
+    _agree(q, table, scores, named=named, dispatched=dispatched)
+
+
+@pytest.mark.parametrize("q", [Q, Q10, MINI], ids=["1.1.0", "1.0.0", "mini"])
+@given(data=st.data())
+def test_payloads_make_a_table_that_gives_them_back(
+    q: blunting.Questionnaire, data: st.DataObject
+) -> None:
+    sent = data.draw(st.lists(payloads(q), min_size=1, max_size=8))
+    table = tables.from_payloads(sent, q)
+    assert table.schema == tables.layout(q)
+    for payload, row in zip(sent, table.to_pylist(), strict=True):
+        back, extra = payload_of(q, row, named=True)
+        assert extra == []
+        assert back == _without_empty_context(payload)
+
+
+def _without_empty_context(payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload as a row gives it back: an empty ``context`` is no context."""
+    if payload.get("context") == {}:
+        payload = {k: v for k, v in payload.items() if k != "context"}
+    return payload
+
+
+def _cells(value: Any) -> Any:
+    """A cell as Python holds it, whichever engine gave it: NaN and pandas' NA are None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if type(value).__name__ in {"NAType", "NaTType"}:
+        return None
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return value
+
+
+@given(data=st.data())
+def test_pandas_and_polars_tables_score_as_arrow_ones(data: st.DataObject) -> None:
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    table, _ = data.draw(study(Q))
+    table = table.drop([c for c in ("questionnaire", "version") if c in table.column_names])
+    arrow = tables.score(table, Q, keep=("crying_1",))
+    frame = table.to_pandas()  # integers with nulls become floats with NaN, as pandas holds them
+    frame.index = pd.RangeIndex(10, 10 + len(frame))
+    from_pandas = tables.score(frame, Q, keep=("crying_1",))
+    assert isinstance(from_pandas, pd.DataFrame)
+    assert list(from_pandas.index) == list(frame.index)
+    assert list(from_pandas.columns) == arrow.column_names
+    for name in arrow.column_names:
+        if name == "crying_1":
+            continue
+        assert [_cells(v) for v in from_pandas[name]] == arrow.column(name).to_pylist(), name
+    from_polars = tables.score(pl.from_arrow(table), Q, keep=("crying_1",))
+    assert isinstance(from_polars, pl.DataFrame)
+
+    def plain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{name: _cells(value) for name, value in row.items()} for row in rows]
+
+    assert plain(from_polars.to_arrow().to_pylist()) == plain(arrow.to_pylist())
+
+
+# --- the layout's mistakes, and the engines' edges -------------------------------------
+
+
+def _examples_table() -> pa.Table:
+    payloads = [json.loads(path.read_text(encoding="utf-8")) for path in EXAMPLES]
+    return tables.from_payloads(payloads)
+
+
+def test_a_column_outside_the_layout_is_named_with_the_one_meant() -> None:
+    data = _examples_table().rename_columns(
+        [
+            "Crying_1" if n == "crying_1" else "visit" if n == "version" else n
+            for n in _examples_table().column_names
+        ]
+    )
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        tables.score(data, Q)
+    problems = {p.path: p.message for p in raised.value.problems}
+    assert problems["Crying_1"].endswith('did you mean "crying_1"?')
+    assert problems["crying_1"] == "the column of the scored item crying_1 is missing"
+    assert "keep it with keep=" in problems["visit"]
+    kept = tables.score(
+        data.rename_columns([n.lower() for n in data.column_names]), Q, keep=["visit"]
+    )
+    assert kept.column_names[0] == "visit"
+    assert kept.column("visit").to_pylist() == data.column("visit").to_pylist()
+
+
+def test_times_without_a_time_zone_are_refused_and_aware_ones_are_read_in_utc() -> None:
+    data = _examples_table().drop(["completed"])
+    naive = pa.array([None, None, None, None], pa.timestamp("s"))
+    with pytest.raises(blunting.InvalidResponse, match="without a time zone"):
+        tables.score(data.append_column("completed", naive))
+    aware = pa.array(
+        [0, 1_700_000_000_500_000, None, 86_400_000_000], pa.timestamp("us", "Europe/Paris")
+    )
+    scores = tables.score(data.append_column("completed", aware))
+    assert scores.column("completed").to_pylist() == [
+        "1970-01-01T00:00:00Z",
+        "2023-11-14T22:13:20.5Z",
+        None,
+        "1970-01-02T00:00:00Z",
+    ]
+    assert scores.column("valid").to_pylist() == [True] * 4
+
+
+def test_record_batches_are_scored_a_batch_at_a_time() -> None:
+    data = _examples_table()
+    whole = tables.score(data)
+    batches = list(tables.score_batches(data.to_batches(max_chunksize=3)))
+    assert [b.num_rows for b in batches] == [3, 1]
+    joined = pa.Table.from_batches(batches)
+    assert joined.column("total_scaled").to_pylist() == whole.column("total_scaled").to_pylist()
+    one = tables.score(data.to_batches()[0])
+    assert isinstance(one, pa.RecordBatch)
+    nothing = pa.RecordBatch.from_pylist([], schema=data.schema)
+    empty = list(tables.score_batches([nothing], Q))
+    assert empty[0].num_rows == 0
+    assert empty[0].schema.names == whole.schema.names
+
+
+def test_a_table_without_its_questionnaire_must_be_given_one() -> None:
+    data = _examples_table().drop(["questionnaire", "version"])
+    with pytest.raises(blunting.InvalidResponse, match="name its questionnaire"):
+        tables.score(data)
+    assert tables.score(data, Q).column("valid").to_pylist() == [True] * 4
+    with pytest.raises(blunting.InvalidResponse, match="is not a table"):
+        tables.score([{"crying_1": 1}], Q)
+
+
+def test_the_layout_is_the_questionnaires() -> None:
+    schema = tables.layout(Q)
+    assert schema.names[:4] == ["questionnaire", "version", "respondent", "completed"]
+    assert schema.field("crying_4").type == pa.int8()
+    assert schema.field("medications").type == pa.list_(pa.string())
+    assert schema.field("attribution").type == pa.string()
+    assert schema.field("crying_4_missing").type == pa.string()
+    assert schema.field("crying_1").metadata[b"description"].decode() == Q.items[0].text
+    mini = tables.layout(MINI)
+    scored = [item.id for item in MINI.items if item.domain]
+    assert all(mini.field(i).type == pa.int8() for i in scored)
