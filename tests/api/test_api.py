@@ -46,16 +46,17 @@ def test_public_surface() -> None:
     )
     for name in blunting.__all__:
         assert getattr(blunting, name) is not None
-    # the only public modules: the two formats, each with its own small surface
+    # the only public modules: the two formats and the tables, each with its own small surface
     public_modules = {
         module.name for module in pkgutil.iter_modules(blunting.__path__) if module.name[0] != "_"
     }
-    assert public_modules == {"fhir", "redcap"}
+    assert public_modules == {"fhir", "redcap", "tables"}
     others = {n for n in dir(blunting) if not n.startswith("_") and n not in blunting.__all__}
     assert others <= public_modules
     surfaces = {
         "fhir": ["from_questionnaire_response", "to_questionnaire", "to_questionnaire_response"],
         "redcap": ["from_redcap_export", "to_redcap_dictionary"],
+        "tables": ["from_payloads", "layout", "score", "score_batches"],
     }
     for name, surface in surfaces.items():
         module = importlib.import_module(f"blunting.{name}")
