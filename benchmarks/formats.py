@@ -15,7 +15,6 @@ times and of ratios.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -28,16 +27,13 @@ from blunting import fhir, redcap
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from run import payload, side_by_side
+from run import payload, rows_and_rounds, side_by_side
 
 from redcap_export import export, record
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--rows", type=int, default=10_000)
-    arguments = parser.parse_args()
+    arguments = rows_and_rounds(__doc__ or "", rows=10_000, rounds=5)
     q = blunting.questionnaire()
     rng = random.Random(7)
     example = payload(rng, 1, q)

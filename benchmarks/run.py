@@ -87,6 +87,14 @@ def payload(rng: random.Random, index: int, q: blunting.Questionnaire) -> dict[s
     }
 
 
+def rows_and_rounds(doc: str, *, rows: int, rounds: int) -> argparse.Namespace:
+    """The ``--rows`` and ``--rounds`` of a benchmark script, with its docstring's first line."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n", maxsplit=1)[0])
+    parser.add_argument("--rounds", type=int, default=rounds)
+    parser.add_argument("--rows", type=int, default=rows)
+    return parser.parse_args()
+
+
 def side_by_side(
     candidates: dict[str, Callable[[], object]], baseline: str, rounds: int, number: int
 ) -> dict[str, tuple[float, float]]:

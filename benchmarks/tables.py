@@ -12,7 +12,6 @@ on a tenth of the rows, scaled up). Medians of times and of ratios.
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import sys
@@ -26,14 +25,11 @@ import blunting
 from blunting import tables
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import payload
+from run import payload, rows_and_rounds
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--rounds", type=int, default=3)
-    arguments = parser.parse_args()
+    arguments = rows_and_rounds(__doc__ or "", rows=1_000_000, rounds=3)
     q = blunting.questionnaire()
     rng = random.Random(7)
     payloads = [payload(rng, index, q) for index in range(arguments.rows)]
