@@ -5,11 +5,20 @@ payloads that the schema layer has already accepted.
 """
 
 from blunting._scoring._results import RESULT_FIELDS, DomainScore, Score, score_columns
-from blunting._scoring._rules import DomainKey, ScoringKey
+from blunting._scoring._rules import (
+    INSUFFICIENT_ANSWERS,
+    SCORED,
+    UNSCORABLE_DOMAINS,
+    DomainKey,
+    ScoringKey,
+)
 from blunting._scoring._scorer import Results, Scorer
 
 __all__ = [
+    "INSUFFICIENT_ANSWERS",
     "RESULT_FIELDS",
+    "SCORED",
+    "UNSCORABLE_DOMAINS",
     "DomainKey",
     "DomainScore",
     "Results",

@@ -25,7 +25,13 @@ import pyarrow.compute as pc
 
 from blunting._errors import InvalidResponse, Problem, Problems
 from blunting._questionnaire import CONTEXT, scoring_key
-from blunting._scoring import RESULT_FIELDS, score_columns
+from blunting._scoring import (
+    INSUFFICIENT_ANSWERS,
+    RESULT_FIELDS,
+    SCORED,
+    UNSCORABLE_DOMAINS,
+    score_columns,
+)
 from blunting._tables._layout import (
     DECLINED,
     ENVELOPE,
@@ -49,7 +55,16 @@ if TYPE_CHECKING:
 STRICT_ENVIRONMENT = "BLUNTING_STRICT_TABLES"
 
 #: The status of a domain's or the total's result, by its code in the tables below.
-_STATUSES = ("scored", "insufficient_answers", "unscorable_domains")
+_STATUSES = (SCORED, INSUFFICIENT_ANSWERS, UNSCORABLE_DOMAINS)
+#: The Arrow type of each of a domain's or the total's result columns.
+RESULT_TYPES = {
+    "raw": pa.float64(),
+    "mean": pa.float64(),
+    "scaled": pa.float64(),
+    "answered": pa.int64(),
+    "prorated": pa.bool_(),
+    "status": pa.string(),
+}
 #: The most entries the total's table of results may have; past it, the
 #: totals present are worked out one distinct value at a time.
 _MOST_TOTALS = 1 << 20
@@ -156,7 +171,7 @@ def _reasons(data: pa.Table, item: Item, rows: _Rows) -> tuple[np.ndarray, np.nd
     none = np.zeros(rows.count, bool)
     if column is None or column.null_count == len(column):
         return none, none
-    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+    if not pa.types.is_string(column.type):
         rows.slow |= column.is_valid().to_numpy(zero_copy_only=False)
         return none, none
     no = pa.scalar(value=False)
@@ -213,10 +228,8 @@ def _distinct_ok(
 
     A cell is checked in a payload of its own, by the questionnaire's checker.
     """
-    if pa.types.is_timestamp(column.type):
-        column = completed_text(column)
     keys = column
-    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+    if pa.types.is_list(column.type):
         joined = pc.binary_join(pc.cast(column, pa.list_(pa.string())), "\x1f")
         length = pc.cast(pc.list_value_length(column), pa.string())
         keys = pc.binary_join_element_wise(joined, length, "\x1e")
@@ -261,8 +274,7 @@ def _cell_ok(q: Questionnaire, member: tuple[str, ...], value: object, *, named:
 
 def check_columns(q: Questionnaire, names: Sequence[str], keep: Sequence[str]) -> None:
     """Raise ``InvalidResponse`` naming every column that is not in the layout, or missing."""
-    schema = layout(q)
-    known = tuple(schema.names)
+    known = tuple(plan(q).schema.names)
     found = Problems()
     outputs = set(score_columns([d.id for d in q.domains])) | {"valid", "problems"}
     for name in keep:
@@ -288,10 +300,11 @@ def check_columns(q: Questionnaire, names: Sequence[str], keep: Sequence[str]) -
 
 
 def score_table(q: Questionnaire, data: pa.Table, keep: Sequence[str] = ()) -> pa.Table:
-    """The scores of every row of ``data`` (in the layout of ``q``), in order, with ``keep``."""
+    """The scores of every row of ``data`` (in the layout of ``q``), in order, with ``keep``.
+
+    ``data`` is as :func:`normal` makes it.
+    """
     check_columns(q, data.column_names, keep)
-    data = _normal(data, keep)
-    _check_time_zone(data)
     p = plan(q)
     count = data.num_rows
     rows = _Rows(count, np.ones(count, bool), np.zeros(count, bool))
@@ -371,18 +384,27 @@ def _score_domains(p: Plan, data: pa.Table, rows: _Rows) -> dict[str, tuple[np.n
     return results
 
 
-def _normal(data: pa.Table, keep: Sequence[str]) -> pa.Table:
-    """``data`` with its text and lists in Arrow's plain types, as engines hold them in others.
+def normal(data: pa.Table, keep: Sequence[str]) -> pa.Table:
+    """``data`` as the core reads it: plain Arrow types, one chunk a column, ``completed`` as text.
 
     Polars and pandas give large strings, string views and large lists; the
-    cells are the same. The kept columns are left as they came.
+    cells are the same. A time-zone-aware ``completed`` becomes its RFC 3339
+    text here, once; one without a time zone is refused. The kept columns
+    are left as they came.
     """
     columns = {}
     for name in data.column_names:
         column = data.column(name)
+        if name == "completed" and pa.types.is_timestamp(column.type):
+            if column.type.tz is None:
+                message = (
+                    "times without a time zone: give each its offset (a time-zone-aware timestamp)"
+                )
+                raise InvalidResponse([Problem("completed", message, "column")])
+            column = completed_text(column.combine_chunks())
         kind = _plain_type(column.type)
         columns[name] = column if name in keep or kind == column.type else pc.cast(column, kind)
-    return pa.table(columns)
+    return pa.table(columns).combine_chunks()
 
 
 def _plain_type(kind: pa.DataType) -> pa.DataType:
@@ -391,13 +413,6 @@ def _plain_type(kind: pa.DataType) -> pa.DataType:
     if pa.types.is_large_list(kind) or pa.types.is_list_view(kind) or pa.types.is_list(kind):
         return pa.list_(_plain_type(kind.value_type))
     return kind
-
-
-def _check_time_zone(data: pa.Table) -> None:
-    column = _column(data, "completed")
-    if column is not None and pa.types.is_timestamp(column.type) and column.type.tz is None:
-        message = "times without a time zone: give each its offset (a time-zone-aware timestamp)"
-        raise InvalidResponse([Problem("completed", message, "column")])
 
 
 @functools.lru_cache(maxsize=64)
@@ -430,7 +445,7 @@ def _total(
     )
 
 
-_STATUS_TEXT = pa.array(_STATUSES, pa.string())
+_STATUS_TEXT = pa.array(_STATUSES, RESULT_TYPES["status"])
 
 
 def _assemble(
@@ -445,16 +460,11 @@ def _assemble(
     mask = pa.array(~fast)
     columns: dict[str, pa.Array] = {name: data.column(name) for name in keep}
     count = data.num_rows
+    named = {"questionnaire": q.id, "version": q.version}  # when the table does not say
     for name in ENVELOPE:
         column = _column(data, name)
         if column is None:
-            given = getattr(q, "id" if name == "questionnaire" else name, None)
-            column = pa.array(
-                [given] * count if name in ("questionnaire", "version") else [None] * count,
-                pa.string(),
-            )
-        elif pa.types.is_timestamp(column.type):
-            column = completed_text(column)
+            column = pa.array([named.get(name)] * count, pa.string())
         elif not pa.types.is_string(column.type):
             column = pa.nulls(count, pa.string())  # only slow rows hold other kinds
         columns[name] = pc.if_else(mask, pa.scalar(None, pa.string()), column)
@@ -463,14 +473,11 @@ def _assemble(
         for field, values in zip(
             RESULT_FIELDS, (raw, mean, scaled, answered, prorated, status), strict=True
         ):
-            if field in ("raw", "mean", "scaled"):
-                array = pa.array(values, pa.float64(), mask=np.isnan(values) | ~fast)
-            elif field == "status":
+            if field == "status":
                 array = pc.take(_STATUS_TEXT, pa.array(status.astype(np.int32), mask=~fast))
-            elif field == "answered":
-                array = pa.array(values, pa.int64(), mask=~fast)
             else:
-                array = pa.array(values, pa.bool_(), mask=~fast)
+                unscored = np.isnan(values) if values.dtype.kind == "f" else False
+                array = pa.array(values, RESULT_TYPES[field], mask=unscored | ~fast)
             columns[f"{part}_{field}"] = array
     columns["impact"] = _impact(p, data, fast)
     columns["valid"] = pa.array(fast)
@@ -497,17 +504,12 @@ def _mend(
     names = [name for name in table.column_names if name not in run.keep]
     updates: dict[str, list[Any]] = {name: [] for name in names}
     for index, row in zip(slow, cells, strict=True):
-        payload, extra = payload_of(q, _completed_as_text(row, data), named=run.named)
+        payload, extra = payload_of(q, row, named=run.named)
         problems = [*extra, *q.problems(payload)]
         if problems:
+            refused = {"valid": False, "problems": [str(p) for p in problems]}
             for name in names:
-                updates[name].append(
-                    False
-                    if name == "valid"
-                    else [str(p) for p in problems]
-                    if name == "problems"
-                    else None
-                )
+                updates[name].append(refused.get(name))
             continue
         if run.flagged[index] and os.environ.get(STRICT_ENVIRONMENT):
             raise AssertionError(f"row {index}: the columns found it invalid, the checker valid")
@@ -538,16 +540,3 @@ def _scored_cell(score: Any, parts: dict[str, DomainScore], name: str) -> object
         return getattr(score, name)
     part, _, field = name.rpartition("_")
     return getattr(parts[part], field)
-
-
-def _completed_as_text(row: dict[str, Any], data: pa.Table) -> dict[str, Any]:
-    """A row whose ``completed`` is a timestamp, with it as the layout's text."""
-    column = _column(data, "completed")
-    if (
-        column is not None
-        and pa.types.is_timestamp(column.type)
-        and row.get("completed") is not None
-    ):
-        text = completed_text(pa.array([row["completed"]], column.type))[0].as_py()
-        row = {**row, "completed": text}
-    return row

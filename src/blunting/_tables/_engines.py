@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from blunting._errors import InvalidResponse, Problem
 from blunting._questionnaire import builtin, dispatch
 from blunting._scoring import score_columns
-from blunting._tables._core import score_table
+from blunting._tables._core import RESULT_TYPES, normal, score_table
 from blunting._tables._layout import payload_of
 
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ def _pandas(data: Any, q: Questionnaire | None, keep: tuple[str, ...]) -> Any:
 
 
 def _arrow(table: pa.Table, q: Questionnaire | None, keep: tuple[str, ...]) -> pa.Table:
+    table = normal(table, keep)
     if q is not None:
         return score_table(q, table, keep)
     if "questionnaire" not in table.column_names or "version" not in table.column_names:
@@ -122,7 +123,9 @@ def _unnamed(part: pa.Table, keep: tuple[str, ...]) -> pa.Table:
     latest = builtin()
     columns = {name: part.column(name) for name in keep}
     for name in score_columns([d.id for d in latest.domains]):
-        columns[name] = pa.nulls(part.num_rows, _KINDS.get(name.rpartition("_")[2], pa.string()))
+        field = name.rpartition("_")[2]
+        kind = pa.int64() if name == "impact" else RESULT_TYPES.get(field, pa.string())
+        columns[name] = pa.nulls(part.num_rows, kind)
     columns["valid"] = pa.array([False] * part.num_rows)
     problems = []
     for row in part.to_pylist():
@@ -133,17 +136,6 @@ def _unnamed(part: pa.Table, keep: tuple[str, ...]) -> pa.Table:
             problems.append([str(p) for p in (*extra, *error.problems)])
     columns["problems"] = pa.array(problems, pa.list_(pa.string()))
     return pa.table(columns)
-
-
-#: The type of each kind of score column, by its last word.
-_KINDS = {
-    "raw": pa.float64(),
-    "mean": pa.float64(),
-    "scaled": pa.float64(),
-    "answered": pa.int64(),
-    "prorated": pa.bool_(),
-    "impact": pa.int64(),
-}
 
 
 def _builtin(qid: str, version: str) -> Questionnaire | None:

@@ -39,13 +39,8 @@ MISSING = "_missing"
 #: Why an answer is missing: declined ("Prefer not to answer", ``null``), or
 #: the item's situation did not happen (its not-applicable option).
 DECLINED, NOT_APPLICABLE = "declined", "not_applicable"
-REASONS = (DECLINED, NOT_APPLICABLE)
 
 _INTEGERS = (pa.int8(), pa.int16(), pa.int32(), pa.int64())
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def value_type(item: Item) -> pa.DataType:
