@@ -25,7 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "_questionnaire": {"_errors", "_text", "_schema", "_scoring"},
     "_api": {"_errors", "_text", "_scoring", "_questionnaire"},
     "_interchange": {"_errors", "_text", "_scoring", "_questionnaire"},
-    "_tables": {"_errors", "_text", "_scoring", "_questionnaire"},
+    "_tables": {"_errors", "_text", "_schema", "_scoring", "_questionnaire"},
     "_cli": {
         "_version",
         "_errors",

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import blunting
 from blunting import tables
 from blunting._questionnaire import dispatch
-from blunting._tables import payload_of
+from blunting._tables import _engines, payload_of
 from blunting._tables._core import STRICT_ENVIRONMENT
 from conftest import MINI_PATH, ROOT
 from strategies import payloads
@@ -33,6 +33,8 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 @pytest.fixture(autouse=True)
 def _strict(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(STRICT_ENVIRONMENT, "1")
+    # tables of a few rows are cut into slices, scored on threads, as large ones are
+    monkeypatch.setattr(_engines, "_SLICE", 2)
 
 
 def _expected(

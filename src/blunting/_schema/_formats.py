@@ -26,11 +26,14 @@ _DATE_TIME = re.compile(
     re.ASCII,
 )
 
+#: The same pattern for RE2 (the engine of Arrow's string functions), searched in a value.
+DATE_TIME = "^" + _DATE_TIME.pattern + "\\z"
+
 #: Dates seen, and whether each exists.
 _DATES: Memo[str, bool] = Memo()
 
 
-def _real_date(date: str) -> bool:
+def real_date(date: str) -> bool:
     """Whether a ``YYYY-MM-DD`` text names a day that exists (year 0 does not)."""
     real = _DATES.get(date)
     if real is None:
@@ -46,7 +49,7 @@ def is_date_time(instance: object) -> bool:
     """
     if not isinstance(instance, str):
         return True
-    return _DATE_TIME.fullmatch(instance) is not None and _real_date(instance[:10])
+    return _DATE_TIME.fullmatch(instance) is not None and real_date(instance[:10])
 
 
 def _formats() -> FormatChecker:

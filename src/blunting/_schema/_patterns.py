@@ -240,3 +240,73 @@ def pattern_problem(pattern: str) -> str | None:
     except _Refused as refused:
         return str(refused)
     return None
+
+
+# --- the same test in RE2 ----------------------------------------------------------------
+
+#: The look-ahead that says "here the value ends", in pieces; RE2 says ``\\z``.
+_END = ["(", "?", "!", "[\\s\\S]", ")"]
+_LOOK_AHEADS = (["(", "?", "="], ["(", "?", "!"])
+
+
+def _tokens(pattern: str) -> list[str]:
+    r"""``pattern`` in pieces: an escape, a class, or a character; ``\uHHHH`` as RE2 writes it."""
+    pieces: list[str] = []
+    at = 0
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "\\":
+            if pattern.startswith("u", at + 1):
+                pieces.append("\\x{" + pattern[at + 2 : at + 6] + "}")
+                at += 6
+                continue
+            pieces.append(pattern[at : at + 2])
+            at += 2
+        elif char == "[":
+            end = at + 1
+            if pattern.startswith("^", end):
+                end += 1
+            while pattern[end] != "]":
+                end += 2 if pattern[end] == "\\" else 1
+            text = pattern[at : end + 1]
+            pieces.append(re.sub(r"\\u([0-9A-Fa-f]{4})", r"\\x{\1}", text))
+            at = end + 1
+        else:
+            pieces.append(char)
+            at += 1
+    return pieces
+
+
+def _closing(pieces: list[str], start: int) -> int:
+    """Where the group opened at ``pieces[start]`` closes."""
+    depth = 0
+    for at in range(start, len(pieces)):
+        depth += {"(": 1, ")": -1}.get(pieces[at], 0)
+        if depth == 0:
+            return at
+    raise ValueError("unbalanced")  # pragma: no cover - the pattern was read before
+
+
+def re2_parts(pattern: str) -> tuple[tuple[str, bool], ...] | None:
+    r"""``pattern`` (one that ``pattern_problem`` allows) as RE2 patterns that say the same.
+
+    RE2, the engine of Arrow's string functions, has no look-ahead. A value
+    matches ``pattern`` exactly when each RE2 pattern returned matches it
+    (``True``) or does not (``False``). The look-ahead ``(?![\s\S])`` is
+    RE2's ``\z``; look-aheads just after the leading ``^`` become patterns of
+    their own. ``None`` when some other look-ahead has no RE2 equivalent.
+    """
+    pieces = _tokens(pattern)
+    for at in reversed(range(len(pieces))):
+        if pieces[at : at + 5] == _END:
+            pieces[at : at + 5] = ["\\z"]
+    parts: list[tuple[list[str], bool]] = []
+    at = 1
+    while pieces[at : at + 3] in _LOOK_AHEADS:
+        end = _closing(pieces, at)
+        parts.append((["(?:", *pieces[at + 3 : end], ")"], pieces[at + 2] == "="))
+        at = end + 1
+    parts.append((pieces[at:], True))
+    if any(p[i : i + 3] in _LOOK_AHEADS for p, _ in parts for i in range(len(p))):
+        return None
+    return tuple(("^" + "".join(p), holds) for p, holds in parts)

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from blunting._errors import InvalidResponse, Problem, Problems
 from blunting._questionnaire import CONTEXT, scoring_key
+from blunting._schema import StringRules, string_rules
 from blunting._scoring import (
     INSUFFICIENT_ANSWERS,
     RESULT_FIELDS,
@@ -98,6 +99,9 @@ class Plan:
     #: The total's raw, mean and scaled by its raw times ``common``, less ``low``; or empty.
     totals: tuple[np.ndarray, ...]
     low: int
+    #: The rules of the strings of each column outside the scale that holds
+    #: them, when the schema's rules there are ones a column can be checked by.
+    strings: dict[str, StringRules]
 
 
 def _lcm(values: Sequence[int]) -> int:
@@ -133,7 +137,15 @@ def plan(q: Questionnaire) -> Plan:
     totals: tuple[np.ndarray, ...] = (np.empty(0), np.empty(0), np.empty(0))
     if most - least < _MOST_TOTALS:
         totals = _totals(key, common, np.arange(least, most + 1))
-    return Plan(q, key, layout(q), tuple(domains), common, totals, least)
+    document = q.schema
+    members: dict[str, tuple[str, ...]] = {name: (name,) for name in ENVELOPE}
+    members.update({i.id: (CONTEXT, i.id) for i in q.items if i.domain is None})
+    strings = {
+        name: rules
+        for name, member in members.items()
+        if (rules := string_rules(document, member)) is not None
+    }
+    return Plan(q, key, layout(q), tuple(domains), common, totals, least, strings)
 
 
 def _totals(key: ScoringKey, common: int, shares: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -162,7 +174,12 @@ def _column(data: pa.Table, name: str) -> pa.Array | None:
     if name not in data.column_names:
         return None
     column = data.column(name)
-    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if isinstance(column, pa.ChunkedArray):
+        return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    return column
+
+
+_REASONS = pa.array([DECLINED, NOT_APPLICABLE], pa.string())
 
 
 def _reasons(data: pa.Table, item: Item, rows: _Rows) -> tuple[np.ndarray, np.ndarray]:
@@ -174,9 +191,8 @@ def _reasons(data: pa.Table, item: Item, rows: _Rows) -> tuple[np.ndarray, np.nd
     if not pa.types.is_string(column.type):
         rows.slow |= column.is_valid().to_numpy(zero_copy_only=False)
         return none, none
-    no = pa.scalar(value=False)
-    declined = pc.fill_null(pc.equal(column, DECLINED), no).to_numpy(zero_copy_only=False)
-    absent = pc.fill_null(pc.equal(column, NOT_APPLICABLE), no).to_numpy(zero_copy_only=False)
+    which = pc.index_in(column, value_set=_REASONS).to_numpy(zero_copy_only=False)
+    declined, absent = which == 0, which == 1  # NaN, for a null or another text, is neither
     given = column.is_valid().to_numpy(zero_copy_only=False)
     rows.slow |= given & ~declined & ~absent  # a reason that is neither
     if not item.nullable:
@@ -215,10 +231,11 @@ def _scale(data: pa.Table, item: Item, rows: _Rows) -> tuple[np.ndarray, np.ndar
         given = column.is_valid().to_numpy(zero_copy_only=False)
         rows.slow |= given  # text, lists, ...: as their payloads are
         return values, np.zeros(rows.count, bool)
-    allowed = np.array(sorted({o.value for o in item.options if type(o.value) is int}), np.int64)
-    rows.slow |= given & ~np.isin(values, allowed)
-    rows.slow |= given & (declined | absent)  # an answer and a reason: the payload path says
-    return values, given
+    least, allowed = _allowed(item)
+    outside = given & ~allowed[np.clip(values - least, -1, len(allowed) - 1)]
+    rows.slow |= outside | (given & (declined | absent))  # an answer and a reason: as its payload
+    # a value outside the options is not counted here: its row's result is its payload's
+    return values, given & ~outside
 
 
 def _distinct_ok(
@@ -239,12 +256,33 @@ def _distinct_ok(
         return np.array([_cell_ok(q, member, v, named=named) for v in column.to_pylist()], bool)
     encoded = pc.dictionary_encode(keys, null_encoding="encode")
     indices = encoded.indices.to_numpy(zero_copy_only=False)
-    _, first = np.unique(indices, return_index=True)
+    first = np.empty(len(encoded.dictionary), np.int64)
+    first[indices[::-1]] = np.arange(len(indices) - 1, -1, -1)  # the first row of each value
     verdicts = np.zeros(len(encoded.dictionary), bool)
-    for index in first:
-        verdicts[indices[index]] = _cell_ok(q, member, column[int(index)].as_py(), named=named)
+    for value, index in enumerate(first):
+        verdicts[value] = _cell_ok(q, member, column[int(index)].as_py(), named=named)
     found: np.ndarray = verdicts[indices]
     return found
+
+
+def _strings_ok(column: pa.Array, rules: StringRules) -> np.ndarray:
+    """Whether each cell of a string column keeps ``rules`` (a null is absent, and valid)."""
+    length = pc.utf8_length(column)
+    ok = pc.greater_equal(length, rules.min_length)
+    if rules.max_length is not None:
+        ok = pc.and_(ok, pc.less_equal(length, rules.max_length))
+    for pattern, holds in rules.patterns:
+        found = pc.match_substring_regex(column, pattern)
+        ok = pc.and_(ok, found if holds else pc.invert(found))
+    if rules.date_time:
+        # the patterns held each of these to a date's digits: each distinct date checked once
+        dates = pc.dictionary_encode(
+            pc.if_else(ok, pc.utf8_slice_codeunits(column, 0, 10), pa.scalar(None, pa.string()))
+        )
+        real = pa.array([rules.real_date(d) for d in dates.dictionary.to_pylist()], pa.bool_())
+        ok = pc.and_kleene(ok, pc.take(real, dates.indices))  # false stays false
+    verdict: np.ndarray = pc.fill_null(ok, fill_value=True).to_numpy(zero_copy_only=False)
+    return verdict
 
 
 def _castable(column: pa.Array) -> bool:
@@ -309,7 +347,7 @@ def score_table(q: Questionnaire, data: pa.Table, keep: Sequence[str] = ()) -> p
     count = data.num_rows
     rows = _Rows(count, np.ones(count, bool), np.zeros(count, bool))
     named = "questionnaire" in data.column_names or "version" in data.column_names
-    _check_cells(q, data, rows, named=named)
+    _check_cells(p, data, rows, named=named)
     results = _score_domains(p, data, rows)
     fast = rows.valid & ~rows.slow
     table = _assemble(p, data, keep, results, fast)
@@ -331,12 +369,17 @@ class _Run:
     keep: Sequence[str]
 
 
-def _check_cells(q: Questionnaire, data: pa.Table, rows: _Rows, *, named: bool) -> None:
-    """Check the response's own cells and the context questions', a distinct value at a time."""
+def _check_cells(p: Plan, data: pa.Table, rows: _Rows, *, named: bool) -> None:
+    """Check the response's own cells and the context questions'.
+
+    A string column is checked by the schema's rules there, when it has
+    rules a column can be checked by; any other, a distinct value at a time.
+    """
+    q = p.q
     for name in ENVELOPE:
         column = _column(data, name)
         if column is not None:
-            rows.valid &= _distinct_ok(q, column, (name,), named=named)
+            rows.valid &= _cells_ok(p, column, name, (name,), named=named)
         elif named and name in ("questionnaire", "version"):
             rows.valid[:] = False
     for item in q.items:
@@ -345,8 +388,17 @@ def _check_cells(q: Questionnaire, data: pa.Table, rows: _Rows, *, named: bool) 
         column = _column(data, item.id)
         declined, absent = _reasons(data, item, rows)
         if column is not None:
-            rows.valid &= _distinct_ok(q, column, (CONTEXT, item.id), named=named)
+            rows.valid &= _cells_ok(p, column, item.id, (CONTEXT, item.id), named=named)
             rows.slow |= column.is_valid().to_numpy(zero_copy_only=False) & (declined | absent)
+
+
+def _cells_ok(
+    p: Plan, column: pa.Array, name: str, member: tuple[str, ...], *, named: bool
+) -> np.ndarray:
+    rules = p.strings.get(name)
+    if rules is not None and pa.types.is_string(column.type):
+        return _strings_ok(column, rules)
+    return _distinct_ok(p.q, column, member, named=named)
 
 
 def _score_domains(p: Plan, data: pa.Table, rows: _Rows) -> dict[str, tuple[np.ndarray, ...]]:
@@ -415,6 +467,20 @@ def _plain_type(kind: pa.DataType) -> pa.DataType:
     return kind
 
 
+@functools.lru_cache(maxsize=256)
+def _allowed(item: Item) -> tuple[int, np.ndarray]:
+    """The least of ``item``'s options, and whether each whole number from it up is one.
+
+    The table's last entry is false: a value less the least, clipped into
+    ``-1 .. len - 1``, reads its own entry or (past either end) that one.
+    """
+    values = [o.value for o in item.options if type(o.value) is int]
+    least = min(values, default=0)
+    allowed = np.zeros(max(values, default=0) - least + 2, bool)
+    allowed[[v - least for v in values]] = True
+    return least, allowed
+
+
 @functools.lru_cache(maxsize=64)
 def _items(q: Questionnaire) -> dict[str, Item]:
     return {item.id: item for item in q.items}
@@ -481,7 +547,9 @@ def _assemble(
             columns[f"{part}_{field}"] = array
     columns["impact"] = _impact(p, data, fast)
     columns["valid"] = pa.array(fast)
-    columns["problems"] = pa.array([[] for _ in range(count)], pa.list_(pa.string()))
+    columns["problems"] = pa.ListArray.from_arrays(
+        pa.array(np.zeros(count + 1, np.int32)), pa.array([], pa.string())
+    )
     return pa.table(columns)
 
 
