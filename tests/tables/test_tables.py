@@ -278,6 +278,46 @@ def test_pandas_and_polars_tables_score_as_arrow_ones(data: st.DataObject) -> No
     assert plain(from_polars.to_arrow().to_pylist()) == plain(arrow.to_pylist())
 
 
+#: Cells of a pandas object column that mixes kinds, as a spreadsheet's import gives them.
+_MIXED = st.one_of(
+    st.none(),
+    st.just(math.nan),
+    st.integers(-1, 5),
+    st.sampled_from([3.5, 2.0, True, "3", "x", "p1", "", "2026-03-14T09:30:00Z"]),
+)
+
+
+@given(data=st.data())
+def test_pandas_columns_that_mix_kinds_score_as_their_payloads(data: st.DataObject) -> None:
+    pd = pytest.importorskip("pandas")
+    sent = data.draw(st.lists(payloads(Q), min_size=1, max_size=8))  # valid, but for the mixed
+    frame = tables.from_payloads(sent, Q).drop(["questionnaire", "version"]).to_pandas()
+    names = ["crying_1", "positive_6", "respondent", "completed", "impact", "attribution"]
+    for name in data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True)):
+        cells = data.draw(st.lists(_MIXED, min_size=len(frame), max_size=len(frame)))
+        frame[name] = pd.Series(cells, dtype=object, index=frame.index)
+    frame["visit"] = pd.Series([1, "two", None][: len(frame)] * 12, dtype=object)[: len(frame)]
+    scores = tables.score(frame, Q, keep=["visit"])
+    assert list(scores["visit"]) == list(frame["visit"])  # kept as they came
+    for index, (row, got) in enumerate(
+        zip(frame.to_dict("records"), scores.to_dict("records"), strict=True)
+    ):
+        cells = {k: _cells(v) for k, v in row.items() if k != "visit"}
+        want = _expected(Q, cells, named=False)
+        for name, value in want.items():
+            assert _cells(got[name]) == value, (index, name, cells)
+
+
+def test_a_pandas_number_too_large_for_a_table_names_its_column() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = _examples_table().to_pandas()
+    frame["crying_1"] = pd.Series([1, 2**70, None, 2], dtype=object)
+    with pytest.raises(blunting.InvalidResponse) as raised:
+        tables.score(frame)
+    assert [p.path for p in raised.value.problems] == ["crying_1"]
+    assert "a table cannot hold" in raised.value.problems[0].message
+
+
 # --- the layout's mistakes, and the engines' edges -------------------------------------
 
 

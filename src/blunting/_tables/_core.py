@@ -379,7 +379,7 @@ def _check_cells(p: Plan, data: pa.Table, rows: _Rows, *, named: bool) -> None:
     for name in ENVELOPE:
         column = _column(data, name)
         if column is not None:
-            rows.valid &= _cells_ok(p, column, name, (name,), named=named)
+            rows.valid &= _cells_ok(p, column, (name,), rows, named=named)
         elif named and name in ("questionnaire", "version"):
             rows.valid[:] = False
     for item in q.items:
@@ -388,14 +388,18 @@ def _check_cells(p: Plan, data: pa.Table, rows: _Rows, *, named: bool) -> None:
         column = _column(data, item.id)
         declined, absent = _reasons(data, item, rows)
         if column is not None:
-            rows.valid &= _cells_ok(p, column, item.id, (CONTEXT, item.id), named=named)
+            rows.valid &= _cells_ok(p, column, (CONTEXT, item.id), rows, named=named)
             rows.slow |= column.is_valid().to_numpy(zero_copy_only=False) & (declined | absent)
 
 
 def _cells_ok(
-    p: Plan, column: pa.Array, name: str, member: tuple[str, ...], *, named: bool
+    p: Plan, column: pa.Array, member: tuple[str, ...], rows: _Rows, *, named: bool
 ) -> np.ndarray:
-    rules = p.strings.get(name)
+    """Whether each cell of a column outside the scale is valid where it goes (``member``)."""
+    if pa.types.is_union(column.type):  # cells of mixed kinds (from pandas): as their payloads
+        rows.slow |= column.is_valid().to_numpy(zero_copy_only=False)
+        return np.ones(rows.count, bool)
+    rules = p.strings.get(member[-1])
     if rules is not None and pa.types.is_string(column.type):
         return _strings_ok(column, rules)
     return _distinct_ok(p.q, column, member, named=named)

@@ -6,6 +6,7 @@ DataFrame goes to Arrow and its scores come back as the same kind.
 
 from __future__ import annotations
 
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -79,17 +80,111 @@ def _one_batch(table: pa.Table) -> pa.RecordBatch:
 def _pandas(data: Any, q: Questionnaire | None, keep: tuple[str, ...]) -> Any:
     import pandas as pd  # noqa: PLC0415 - only for pandas' tables
 
-    table = pa.Table.from_pandas(data, preserve_index=False)
-    scores = _arrow(table, q, keep)
+    scores = _arrow(_from_pandas(data), q, keep)
     kinds = {
         pa.int64(): pd.Int64Dtype(),
         pa.bool_(): pd.BooleanDtype(),
         pa.float64(): pd.Float64Dtype(),
         pa.string(): pd.StringDtype(),
     }
-    result = scores.to_pandas(types_mapper=kinds.get)
+    result = scores.drop_columns(list(keep)).to_pandas(types_mapper=kinds.get)
     result.index = data.index
-    return result
+    kept = data[list(keep)]  # as they came, whatever they hold
+    return pd.concat([kept, result], axis=1) if keep else result
+
+
+_NOT_ARROW = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError)
+#: What pandas infers of an object column that Arrow may read as numbers or truths.
+_ONE_KIND = frozenset({"integer", "floating", "mixed-integer-float", "boolean", "empty"})
+
+
+def _from_pandas(data: Any) -> pa.Table:
+    """A pandas DataFrame as Arrow; a column that mixes kinds (3 and "3") as a union of them.
+
+    Arrow would refuse such a column, or read ``[3.5, True]`` as numbers (a
+    true as 1.0): each cell keeps its kind instead, for its row's payload.
+    """
+    import pandas as pd  # noqa: PLC0415 - only for pandas' tables
+
+    try:
+        table = pa.Table.from_pandas(data, preserve_index=False)
+    except _NOT_ARROW:
+        table = None
+    columns = {}
+    for at, name in enumerate(data.columns):
+        series = data[name]
+        column: Any = table.column(at) if table is not None else None
+        if column is None:
+            try:
+                column = pa.array(series, from_pandas=True)
+            except _NOT_ARROW:
+                column = None
+        merged = (
+            column is not None
+            and series.dtype == object
+            and (
+                pa.types.is_integer(column.type)
+                or pa.types.is_floating(column.type)
+                or pa.types.is_boolean(column.type)
+            )
+            and pd.api.types.infer_dtype(series, skipna=True) not in _ONE_KIND
+        )
+        if column is None or merged:
+            column = _mixed(str(name), series.tolist())
+        columns[str(name)] = column
+    return pa.table(columns)
+
+
+#: The kinds of value a mixed column is cut into, and their Arrow types.
+_KINDS = {
+    "bool": pa.bool_(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "str": pa.string(),
+}
+
+
+def _kind(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "null"  # how pandas marks a missing cell
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, (int, np.integer)) and -(2**63) <= int(value) < 2**63:
+        return "int"
+    if isinstance(value, (float, np.floating)):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    return "other"
+
+
+def _mixed(name: str, values: list[Any]) -> pa.Array:
+    """``values`` as an Arrow dense union: each cell keeps its own kind, for its payload.
+
+    A row with such a cell goes through its payload, which says what is wrong
+    with the 3 beside the "3" (or that nothing is).
+    """
+    import pandas as pd  # noqa: PLC0415 - only for pandas' tables
+
+    values = [None if v is pd.NA or v is pd.NaT else v for v in values]
+    kinds = [_kind(v) for v in values]
+    names = sorted(set(kinds))
+    groups: dict[str, list[Any]] = {kind: [] for kind in names}
+    offsets = []
+    for kind, value in zip(kinds, values, strict=True):
+        offsets.append(len(groups[kind]))
+        groups[kind].append(value)
+    children = []
+    for kind in names:
+        try:
+            group = groups[kind]
+            child = pa.nulls(len(group)) if kind == "null" else pa.array(group, _KINDS.get(kind))
+            children.append(child)  # "other": as Arrow reads it
+        except _NOT_ARROW as error:
+            message = f"holds values that a table cannot hold: {error}"
+            raise InvalidResponse([Problem(name, message, "column")]) from error
+    codes = pa.array([names.index(kind) for kind in kinds], pa.int8())
+    return pa.UnionArray.from_dense(codes, pa.array(offsets, pa.int32()), children, names)
 
 
 #: Rows a thread scores at a time, at least, when a table is cut into slices.
