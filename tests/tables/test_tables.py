@@ -296,16 +296,17 @@ def test_pandas_columns_that_mix_kinds_score_as_their_payloads(data: st.DataObje
     for name in data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True)):
         cells = data.draw(st.lists(_MIXED, min_size=len(frame), max_size=len(frame)))
         frame[name] = pd.Series(cells, dtype=object, index=frame.index)
-    frame["visit"] = pd.Series([1, "two", None][: len(frame)] * 12, dtype=object)[: len(frame)]
+    visits = ([1, "two", None] * 3)[: len(frame)]
+    frame["visit"] = pd.Series(visits, dtype=object, index=frame.index)
     scores = tables.score(frame, Q, keep=["visit"])
     assert list(scores["visit"]) == list(frame["visit"])  # kept as they came
     for index, (row, got) in enumerate(
         zip(frame.to_dict("records"), scores.to_dict("records"), strict=True)
     ):
-        cells = {k: _cells(v) for k, v in row.items() if k != "visit"}
-        want = _expected(Q, cells, named=False)
+        sent_row = {k: _cells(v) for k, v in row.items() if k != "visit"}
+        want = _expected(Q, sent_row, named=False)
         for name, value in want.items():
-            assert _cells(got[name]) == value, (index, name, cells)
+            assert _cells(got[name]) == value, (index, name, sent_row)
 
 
 def test_a_pandas_number_too_large_for_a_table_names_its_column() -> None:
