@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 
 import blunting
 from blunting import tables
-from blunting._questionnaire import dispatch
 from blunting._tables import _engines, payload_of
 from blunting._tables._core import STRICT_ENVIRONMENT
 from conftest import MINI_PATH, ROOT
 from strategies import payloads
+from table_study import cells_of, expected, study
 
 Q = blunting.questionnaire()
 Q10 = blunting.questionnaire("1.0.0")
@@ -37,34 +37,6 @@ def _strict(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_engines, "_SLICE", 2)
 
 
-def _expected(
-    q: blunting.Questionnaire, row: dict[str, Any], *, named: bool, dispatched: bool = False
-) -> dict[str, Any]:
-    """What the payload path says of a row: the score's cells, or the problems.
-
-    ``dispatched``: each row is scored by the questionnaire it names, as
-    ``blunting.score`` scores a payload.
-    """
-    if dispatched:  # a row that names no built-in is read by the latest's layout
-        payload, extra = payload_of(blunting.questionnaire(), row, named=named)
-        try:
-            q = dispatch(payload)
-        except blunting.InvalidResponse as error:
-            return {"valid": False, "problems": [str(p) for p in (*extra, *error.problems)]}
-    payload, extra = payload_of(q, row, named=named)
-    problems = [*extra, *q.problems(payload)]
-    if problems:
-        return {"valid": False, "problems": [str(p) for p in problems]}
-    score = q.score(payload)
-    cells: dict[str, Any] = {"valid": True, "problems": []}
-    for name in ("respondent", "completed", "questionnaire", "version", "impact"):
-        cells[name] = getattr(score, name)
-    for part, result in [*score.domains.items(), ("total", score.total)]:
-        for field in ("raw", "mean", "scaled", "answered", "prorated", "status"):
-            cells[f"{part}_{field}"] = getattr(result, field)
-    return cells
-
-
 def _agree(
     q: blunting.Questionnaire,
     data: pa.Table,
@@ -75,7 +47,7 @@ def _agree(
 ) -> None:
     assert scores.num_rows == data.num_rows
     for index, (row, got) in enumerate(zip(data.to_pylist(), scores.to_pylist(), strict=True)):
-        want = _expected(q, row, named=named, dispatched=dispatched)
+        want = expected(q, row, named=named, dispatched=dispatched)
         assert got["valid"] == want["valid"], (index, row, got["problems"], want["problems"])
         for name, value in want.items():
             assert got[name] == value, (index, name, row)
@@ -96,117 +68,6 @@ def test_the_examples_score_as_their_payloads() -> None:
 
 
 # --- generated tables ------------------------------------------------------------------
-
-#: Cells of a scale's integer column: its codes, others, and no answer.
-_INTS = st.one_of(st.none(), st.integers(-1, 6), st.sampled_from([0, 1, 2, 3, 4]))
-#: Cells of a float column, as pandas holds integers with missing ones.
-_FLOATS = st.one_of(
-    st.just(math.nan), st.sampled_from([0.0, 1.0, 2.0, 4.0, 3.5, -1.0, 7.0, math.inf])
-)
-#: Cells of a text column where a number belongs.
-_TEXTS = st.one_of(st.none(), st.sampled_from(["not_applicable", "3", "x", ""]))
-_REASONS = st.one_of(
-    st.none(), st.none(), st.sampled_from(["declined", "not_applicable", "skipped"])
-)
-
-
-def _scale_column(
-    draw: st.DrawFn, q: blunting.Questionnaire, count: int
-) -> tuple[pa.Array, list[Any]]:
-    kind = draw(st.sampled_from(["int", "int", "int", "float", "text"]))
-    low, high = q.scale
-    if kind == "int":
-        cells = draw(
-            st.lists(
-                st.one_of(st.none(), st.integers(low - 1, high + 1), st.integers(low, high)),
-                min_size=count,
-                max_size=count,
-            )
-        )
-        return pa.array(cells, draw(st.sampled_from([pa.int8(), pa.int64()]))), cells
-    if kind == "float":
-        numbers = draw(st.lists(_FLOATS, min_size=count, max_size=count))
-        return pa.array(numbers, pa.float64()), numbers
-    texts = draw(st.lists(_TEXTS, min_size=count, max_size=count))
-    return pa.array(texts, pa.string()), texts
-
-
-_MEDICINES = st.lists(
-    st.sampled_from(["ssri", "snri", "none", "unknown", "other", "aspirin"]), max_size=3
-)
-
-
-@st.composite
-def study(draw: st.DrawFn, q: blunting.Questionnaire) -> tuple[pa.Table, bool]:
-    """A table in the wide layout of ``q``: answers of every kind, valid and not."""
-    count = draw(st.integers(1, 12))
-    columns: dict[str, pa.Array] = {}
-    named = draw(st.booleans())
-    if named:
-        columns["questionnaire"] = pa.array(
-            draw(
-                st.lists(
-                    st.sampled_from([q.id, q.id, "other", None]), min_size=count, max_size=count
-                )
-            ),
-            pa.string(),
-        )
-        columns["version"] = pa.array(
-            draw(
-                st.lists(
-                    st.sampled_from([q.version, q.version, "9.9.9"]), min_size=count, max_size=count
-                )
-            ),
-            pa.string(),
-        )
-    if draw(st.booleans()):
-        who = st.one_of(
-            st.none(), st.sampled_from(["p1", "p2", ""]), st.text(min_size=120, max_size=140)
-        )
-        columns["respondent"] = pa.array(
-            draw(st.lists(who, min_size=count, max_size=count)), pa.string()
-        )
-    if draw(st.booleans()):
-        when = st.one_of(
-            st.none(),
-            st.sampled_from(
-                [
-                    "2026-03-14T09:30:00+01:00",
-                    "2026-02-30T09:30:00Z",
-                    "yesterday",
-                    "2026-03-14T09:30:00Z",
-                ]
-            ),
-        )
-        columns["completed"] = pa.array(
-            draw(st.lists(when, min_size=count, max_size=count)), pa.string()
-        )
-    for item in q.items:
-        if item.domain is not None:
-            columns[item.id], _ = _scale_column(draw, q, count)
-        elif draw(st.booleans()):
-            if item.multiple:
-                cells = draw(
-                    st.lists(st.one_of(st.none(), _MEDICINES), min_size=count, max_size=count)
-                )
-                columns[item.id] = pa.array(cells, pa.list_(pa.string()))
-            else:
-                values = [o.value for o in item.options if o.value is not None]
-                cell = st.one_of(st.none(), st.sampled_from(values), st.sampled_from(values))
-                if all(isinstance(v, int) for v in values):
-                    cell = st.one_of(cell, st.just(9))
-                    columns[item.id] = pa.array(
-                        draw(st.lists(cell, min_size=count, max_size=count)), pa.int64()
-                    )
-                else:
-                    cell = st.one_of(cell, st.just("maybe"))
-                    columns[item.id] = pa.array(
-                        draw(st.lists(cell, min_size=count, max_size=count)), pa.string()
-                    )
-        if draw(st.integers(0, 3)) == 0:
-            reasons = draw(st.lists(_REASONS, min_size=count, max_size=count))
-            columns[item.id + "_missing"] = pa.array(reasons, pa.string())
-    return pa.table(columns), named
 
 
 @pytest.mark.parametrize("q", [Q, Q10, MINI], ids=["1.1.0", "1.0.0", "mini"])
@@ -241,17 +102,6 @@ def _without_empty_context(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def _cells(value: Any) -> Any:
-    """A cell as Python holds it, whichever engine gave it: NaN and pandas' NA are None."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if type(value).__name__ in {"NAType", "NaTType"}:
-        return None
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    return value
-
-
 @given(data=st.data())
 def test_pandas_and_polars_tables_score_as_arrow_ones(data: st.DataObject) -> None:
     pd = pytest.importorskip("pandas")
@@ -268,12 +118,12 @@ def test_pandas_and_polars_tables_score_as_arrow_ones(data: st.DataObject) -> No
     for name in arrow.column_names:
         if name == "crying_1":
             continue
-        assert [_cells(v) for v in from_pandas[name]] == arrow.column(name).to_pylist(), name
+        assert [cells_of(v) for v in from_pandas[name]] == arrow.column(name).to_pylist(), name
     from_polars = tables.score(pl.from_arrow(table), Q, keep=("crying_1",))
     assert isinstance(from_polars, pl.DataFrame)
 
     def plain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{name: _cells(value) for name, value in row.items()} for row in rows]
+        return [{name: cells_of(value) for name, value in row.items()} for row in rows]
 
     assert plain(from_polars.to_arrow().to_pylist()) == plain(arrow.to_pylist())
 
@@ -303,10 +153,10 @@ def test_pandas_columns_that_mix_kinds_score_as_their_payloads(data: st.DataObje
     for index, (row, got) in enumerate(
         zip(frame.to_dict("records"), scores.to_dict("records"), strict=True)
     ):
-        sent_row = {k: _cells(v) for k, v in row.items() if k != "visit"}
-        want = _expected(Q, sent_row, named=False)
+        sent_row = {k: cells_of(v) for k, v in row.items() if k != "visit"}
+        want = expected(Q, sent_row, named=False)
         for name, value in want.items():
-            assert _cells(got[name]) == value, (index, name, sent_row)
+            assert cells_of(got[name]) == value, (index, name, sent_row)
 
 
 def test_a_pandas_number_too_large_for_a_table_names_its_column() -> None:

@@ -102,6 +102,8 @@ class Plan:
     #: The rules of the strings of each column outside the scale that holds
     #: them, when the schema's rules there are ones a column can be checked by.
     strings: dict[str, StringRules]
+    #: The names of the scores' columns, in order.
+    columns: tuple[str, ...]
 
 
 def _lcm(values: Sequence[int]) -> int:
@@ -145,7 +147,8 @@ def plan(q: Questionnaire) -> Plan:
         for name, member in members.items()
         if (rules := string_rules(document, member)) is not None
     }
-    return Plan(q, key, layout(q), tuple(domains), common, totals, least, strings)
+    names = tuple(scores_schema(q).names)
+    return Plan(q, key, layout(q), tuple(domains), common, totals, least, strings, names)
 
 
 def _totals(key: ScoringKey, common: int, shares: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -308,6 +311,21 @@ def _cell_ok(q: Questionnaire, member: tuple[str, ...], value: object, *, named:
 
 
 # --- scoring ---------------------------------------------------------------------------
+
+
+def scores_schema(q: Questionnaire, kept: Sequence[pa.Field] = ()) -> pa.Schema:
+    """The Arrow schema of the scores of a table in the layout of ``q``, after ``kept``."""
+    fields = list(kept)
+    for name in score_columns([d.id for d in q.domains]):
+        field = name.rpartition("_")[2]
+        if name in ENVELOPE:
+            fields.append(pa.field(name, pa.string()))
+        elif name == "impact":
+            fields.append(pa.field(name, pa.int64()))
+        else:
+            fields.append(pa.field(name, RESULT_TYPES[field]))
+    fields += [pa.field("valid", pa.bool_()), pa.field("problems", pa.list_(pa.string()))]
+    return pa.schema(fields)
 
 
 def check_columns(q: Questionnaire, names: Sequence[str], keep: Sequence[str]) -> None:
@@ -554,7 +572,7 @@ def _assemble(
     columns["problems"] = pa.ListArray.from_arrays(
         pa.array(np.zeros(count + 1, np.int32)), pa.array([], pa.string())
     )
-    return pa.table(columns)
+    return pa.table(columns).select([*keep, *p.columns])  # in the order of the scores
 
 
 def _impact(p: Plan, data: pa.Table, fast: np.ndarray) -> pa.Array:

@@ -6,23 +6,25 @@ DataFrame goes to Arrow and its scores come back as the same kind.
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from blunting._errors import InvalidResponse, Problem
-from blunting._questionnaire import builtin, dispatch
-from blunting._scoring import score_columns
-from blunting._tables._core import RESULT_TYPES, normal, score_table
+from blunting._questionnaire import builtin, dispatch, load
+from blunting._tables._core import check_columns, normal, score_table, scores_schema
 from blunting._tables._layout import payload_of
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from blunting._questionnaire import Questionnaire
 
@@ -43,17 +45,27 @@ def score(
         return _one_batch(_arrow(pa.Table.from_batches([data]), questionnaire, keep))
     if isinstance(data, pa.Table):
         return _arrow(data, questionnaire, keep)
-    module = type(data).__module__.split(".")[0]
-    if module == "pandas":
-        return _pandas(data, questionnaire, keep)
-    if module == "polars":
-        import polars as pl  # noqa: PLC0415 - only for Polars' tables
+    engine = _ENGINES.get(type(data).__module__.split(".")[0], _not_a_table)
+    return engine(data, questionnaire, keep)
 
-        if isinstance(data, pl.DataFrame):
-            return pl.from_arrow(_arrow(data.to_arrow(), questionnaire, keep))
+
+def _not_a_table(data: Any, *_: object) -> Any:
     kind = type(data).__name__
-    message = f"a {kind} is not a table: give a pyarrow Table, or a pandas or Polars DataFrame"
+    message = (
+        f"a {kind} is not a table: give a pyarrow Table, a pandas or Polars DataFrame, "
+        "a Polars LazyFrame, or a Dask or Spark DataFrame"
+    )
     raise InvalidResponse([Problem("", message, "table")])
+
+
+def _polars(data: Any, q: Questionnaire | None, keep: tuple[str, ...]) -> Any:
+    import polars as pl  # noqa: PLC0415 - only for Polars' tables
+
+    if isinstance(data, pl.DataFrame):
+        return pl.from_arrow(_arrow(data.to_arrow(), q, keep))
+    if isinstance(data, pl.LazyFrame):
+        return _lazy(data, q, keep)
+    return _not_a_table(data, q, keep)
 
 
 def score_batches(
@@ -66,6 +78,83 @@ def score_batches(
     keep = tuple(keep)
     for batch in batches:
         yield _one_batch(_arrow(pa.Table.from_batches([batch]), questionnaire, keep))
+
+
+# --- engines that score later, or elsewhere -----------------------------------------------
+
+
+@attrs.frozen
+class _Part:
+    """What scoring one part of a table needs, sent to where the part is: a worker, a task.
+
+    The questionnaire travels as its document and is built once in each
+    process that scores a part.
+    """
+
+    document: str | None
+    keep: tuple[str, ...]
+
+    @classmethod
+    def of(cls, q: Questionnaire | None, keep: tuple[str, ...]) -> _Part:
+        return cls(None if q is None else json.dumps(q.schema), keep)
+
+    def questionnaire(self) -> Questionnaire | None:
+        return None if self.document is None else _loaded(self.document)
+
+    def pandas(self, frame: Any) -> Any:
+        return _pandas(frame, self.questionnaire(), self.keep)
+
+    def polars(self, frame: Any) -> Any:
+        return _polars(frame, self.questionnaire(), self.keep)
+
+    def batches(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        return score_batches(batches, self.questionnaire(), keep=self.keep)
+
+
+@functools.lru_cache(maxsize=8)
+def _loaded(document: str) -> Questionnaire:
+    return load(json.loads(document))
+
+
+def _planned(
+    q: Questionnaire | None, names: Sequence[str], keep: tuple[str, ...], kept: Sequence[pa.Field]
+) -> pa.Schema:
+    """The schema of the scores, once the columns are known to be right (``q``'s, or a built-in's).
+
+    Without ``q``, the columns are those of the built-in questionnaires, whose
+    domains are the same; each row is checked by the one it names when scored.
+    """
+    if q is not None:
+        check_columns(q, names, keep)
+    return scores_schema(q or builtin(), kept)
+
+
+def _lazy(data: Any, q: Questionnaire | None, keep: tuple[str, ...]) -> Any:
+    """A Polars LazyFrame's scores, as a LazyFrame: scored when it is collected."""
+    import polars as pl  # noqa: PLC0415 - only for Polars' tables
+
+    schema = data.collect_schema()
+    planned = _planned(q, schema.names(), keep, [])
+    scores = dict(pl.DataFrame(planned.empty_table()).schema)
+    output = {name: schema[name] for name in keep} | scores
+    return data.map_batches(_Part.of(q, keep).polars, schema=output)
+
+
+def _dask(data: Any, q: Questionnaire | None, keep: tuple[str, ...]) -> Any:
+    """A Dask DataFrame's scores, as a Dask DataFrame: each partition scored where it is."""
+    part = _Part.of(q, keep)
+    _planned(q, list(data.columns), keep, [])
+    meta = _pandas(data._meta, q, keep)  # noqa: SLF001 - Dask's description of a partition
+    return data.map_partitions(part.pandas, meta=meta)
+
+
+def _spark(data: Any, q: Questionnaire | None, keep: tuple[str, ...]) -> Any:
+    """A Spark DataFrame's scores, as a Spark DataFrame: Arrow batches scored on the executors."""
+    from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema  # noqa: PLC0415
+
+    arrow = to_arrow_schema(data.schema)
+    planned = _planned(q, arrow.names, keep, [arrow.field(name) for name in keep])
+    return data.mapInArrow(_Part.of(q, keep).batches, from_arrow_schema(planned))
 
 
 def _one_batch(table: pa.Table) -> pa.RecordBatch:
@@ -240,11 +329,11 @@ def _arrow(table: pa.Table, q: Questionnaire | None, keep: tuple[str, ...]) -> p
 def _unnamed(part: pa.Table, keep: tuple[str, ...]) -> pa.Table:
     """Rows that name no built-in questionnaire: each refused as ``blunting.score`` refuses it."""
     latest = builtin()
+    schema = scores_schema(latest, [part.schema.field(name) for name in keep])
     columns = {name: part.column(name) for name in keep}
-    for name in score_columns([d.id for d in latest.domains]):
-        field = name.rpartition("_")[2]
-        kind = pa.int64() if name == "impact" else RESULT_TYPES.get(field, pa.string())
-        columns[name] = pa.nulls(part.num_rows, kind)
+    for field in schema:
+        if field.name not in columns:
+            columns[field.name] = pa.nulls(part.num_rows, field.type)
     columns["valid"] = pa.array([False] * part.num_rows)
     problems = []
     for row in part.to_pylist():
@@ -254,7 +343,7 @@ def _unnamed(part: pa.Table, keep: tuple[str, ...]) -> pa.Table:
         except InvalidResponse as error:
             problems.append([str(p) for p in (*extra, *error.problems)])
     columns["problems"] = pa.array(problems, pa.list_(pa.string()))
-    return pa.table(columns)
+    return pa.table(columns, schema=schema)
 
 
 def _builtin(qid: str, version: str) -> Questionnaire | None:
@@ -262,3 +351,12 @@ def _builtin(qid: str, version: str) -> Questionnaire | None:
         return builtin(version, id=qid)
     except LookupError:
         return None
+
+
+#: Each engine's scorer, by the top-level module of its tables' class.
+_ENGINES: dict[str, Callable[[Any, Questionnaire | None, tuple[str, ...]], Any]] = {
+    "pandas": _pandas,
+    "polars": _polars,
+    "dask": _dask,
+    "pyspark": _spark,
+}
