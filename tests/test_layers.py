@@ -34,6 +34,7 @@ ALLOWED: dict[str, set[str]] = {
         "_questionnaire",
         "_api",
         "_interchange",
+        "_tables",
     },
     # the public faces
     "__init__": {"_version", "_errors", "_text", "_scoring", "_questionnaire", "_api"},

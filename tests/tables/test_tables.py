@@ -189,7 +189,7 @@ def test_a_column_outside_the_layout_is_named_with_the_one_meant() -> None:
     problems = {p.path: p.message for p in raised.value.problems}
     assert problems["Crying_1"].endswith('did you mean "crying_1"?')
     assert problems["crying_1"] == "the column of the scored item crying_1 is missing"
-    assert "keep it with keep=" in problems["visit"]
+    assert "keep= in Python, --keep on the command line" in problems["visit"]
     kept = tables.score(
         data.rename_columns([n.lower() for n in data.column_names]), Q, keep=["visit"]
     )

@@ -20,7 +20,7 @@ import attrs
 
 from blunting import _questionnaire
 from blunting._api import results, score, validate
-from blunting._cli._inputs import STDIN, STDIN_NAME, Block, Source, texts_of
+from blunting._cli._inputs import STDIN, STDIN_NAME, Block, Source, UsageError, texts_of
 from blunting._cli._outputs import Made, csv_lines, csv_row, json_lines, table_lines
 from blunting._errors import InvalidResponse, Problem, Rejection
 from blunting._text import JSONTextError, describe, loads
@@ -34,10 +34,6 @@ if TYPE_CHECKING:
 _PARALLEL_FROM = 10
 #: Rows of a REDCap export handled together.
 _REDCAP_ROWS = 1000
-
-
-class UsageError(Exception):
-    """A usage or I/O problem: printed as one line, with exit status 2."""
 
 
 @attrs.frozen
@@ -263,6 +259,74 @@ def redcap_handled(task: str, source: Source) -> Iterator[Done]:
         yield Done(output, problems, len(made) + len(kept), rejected, read() - done, kept)
 
 
+@attrs.frozen
+class TableRun:
+    """How a run reads tables (``--from table``, Parquet files): their questionnaire and sink."""
+
+    #: The questionnaire the tables answer, or ``None``: each row names its own.
+    questionnaire: _questionnaire.Questionnaire | None
+    #: Columns carried to the scores as they came.
+    keep: tuple[str, ...] = ()
+    #: Takes each batch's scores (a Parquet output): ``(source, first line, scores)``.
+    sink: Callable[[str, int, Any], object] | None = None
+
+
+def table_handled(task: str, source: Source, run: TableRun) -> Iterator[Done]:
+    """Check, score or keep the rows of a table file (Parquet, or CSV in the wide layout).
+
+    Each batch is checked and scored a column at a time (``blunting.tables``);
+    a rejected row's problems read ``NAME:LINE: /pointer: message``, its line
+    the row's (from 1 in Parquet, the file's line in CSV). The scores go to
+    ``run.sink`` whole; or the valid rows, as payloads, to the task's writer.
+    """
+    from blunting._cli._table_files import TableFile, arrow  # noqa: PLC0415
+
+    tables = arrow()
+    work = TASKS[task]
+    name = source.name
+    file = TableFile.of(source.argument)
+    read_as = run.questionnaire or _questionnaire.builtin()
+    size, rows = source.size() or 0, file.rows()
+    given = 0  # bytes counted in a Done so far
+    for first, data in file.batches(read_as):
+        scores = tables.score(data, run.questionnaire, keep=run.keep)
+        valid = scores.column("valid").to_pylist()
+        problems = [
+            f"{name}:{first + index}: {problem}"
+            for index, found in enumerate(scores.column("problems").to_pylist())
+            for problem in found
+        ]
+        made: list[Made] = []
+        kept: list[tuple[str, Any]] = []
+        if run.sink is not None:
+            run.sink(source_of(name), first, scores)
+        elif work.keep or work.write is not _nothing:
+            named = "questionnaire" in data.column_names or "version" in data.column_names
+            for index in (i for i, ok in enumerate(valid) if ok):
+                payload, _ = tables.payload_of(read_as, _row(data, index), named=named)
+                if work.keep:
+                    kept.append((f"{name}:{first + index}", work.make_valid(payload)))
+                else:
+                    made.append((first + index, None, work.make_valid(payload)))
+        accepted = sum(valid)
+        share = size * (first + len(valid) - 1) // rows - given if rows else 0
+        given += share
+        yield Done(
+            work.write(source_of(name), made),
+            problems,
+            accepted,
+            len(valid) - accepted,
+            share,
+            kept,
+        )
+    yield Done(b"", [], 0, 0, size - given)
+
+
+def _row(data: Any, index: int) -> dict[str, Any]:
+    row: dict[str, Any] = data.slice(index, 1).to_pylist()[0]
+    return row
+
+
 def sources(arguments: Iterable[str]) -> list[Source]:
     """The inputs named, once each is known to be readable; else :class:`UsageError`."""
     found = [Source(argument) for argument in arguments]
@@ -346,13 +410,14 @@ def run(  # noqa: PLR0913 - what a batch is: its task, inputs and outputs
     jobs: int,
     output: Callable[[Done], object],
     problems: BinaryIO,
+    table: TableRun | None = None,
 ) -> Counts:
     """Handle every input in order; how many were accepted, rejected and blank.
 
     Each block's :class:`Done` goes to ``output``, its problems to
     ``problems``. JSON inputs are read in blocks of lines (by ``jobs``
     processes when long); REDCap exports (``source_format`` "redcap") in
-    blocks of rows.
+    blocks of rows; tables (``source_format`` "table") in batches, as ``table`` says.
     """
     sizes = [source.size() for source in inputs]
     total = None if None in sizes else sum(size or 0 for size in sizes)
@@ -360,11 +425,12 @@ def run(  # noqa: PLR0913 - what a batch is: its task, inputs and outputs
     bar = _progress(total)
     try:
         for source in inputs:
-            dones = (
-                redcap_handled(task, source)
-                if source_format == "redcap"
-                else handled(task, source.blocks(), jobs, source_format)
-            )
+            if source_format == "redcap":
+                dones = redcap_handled(task, source)
+            elif source_format == "table":
+                dones = table_handled(task, source, table or TableRun(None))
+            else:
+                dones = handled(task, source.blocks(), jobs, source_format)
             try:
                 for done in dones:
                     output(done)

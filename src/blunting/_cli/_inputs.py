@@ -38,6 +38,10 @@ BLOCK = 1 << 20
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
+class UsageError(Exception):
+    """A usage or I/O problem: printed as one line, with exit status 2."""
+
+
 @attrs.frozen
 class Block:
     """A part of an input, handled on its own (here, or in a worker process)."""

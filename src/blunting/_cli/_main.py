@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from blunting import _questionnaire
 from blunting._cli import _batch, _outputs
-from blunting._cli._batch import UsageError
+from blunting._cli._inputs import UsageError
 from blunting._errors import BluntingError
 from blunting._version import __version__
 
@@ -32,12 +32,35 @@ def _fail(message: str | None) -> None:
         raise UsageError(message)
 
 
+#: Files read as tables whatever ``--from`` says: Parquet.
+_TABLE_SUFFIXES = (".parquet",)
+
+
+def _tables_in(arguments: argparse.Namespace) -> bool:
+    """Whether the inputs are tables: ``--from table``, or Parquet files (told by name)."""
+    parquet = [f.lower().endswith(_TABLE_SUFFIXES) for f in arguments.files]
+    if any(parquet) and arguments.source not in ("json", "table"):
+        raise UsageError(f"a Parquet file is a table: it cannot be read --from {arguments.source}")
+    if any(parquet) and not all(parquet) and arguments.source != "table":
+        raise UsageError("Parquet files are tables: read CSV files with them --from table")
+    return arguments.source == "table" or any(parquet)
+
+
 def _run(
     task: str,
     arguments: argparse.Namespace,
     output: Callable[[_batch.Done], object],
     problems: BinaryIO,
+    sink: Callable[[str, int, Any], object] | None = None,
 ) -> _batch.Counts:
+    table = None
+    if _tables_in(arguments):
+        arguments.source = "table"
+        version = getattr(arguments, "version", None)
+        named = None if version is None else _questionnaire.builtin(version)
+        table = _batch.TableRun(named, tuple(getattr(arguments, "keep", None) or ()), sink)
+    elif getattr(arguments, "version", None) is not None:
+        raise UsageError("--version names the questionnaire of a table: JSON responses name theirs")
     return _batch.run(
         task,
         _batch.sources(arguments.files),
@@ -45,6 +68,7 @@ def _run(
         jobs=arguments.jobs,
         output=output,
         problems=problems,
+        table=table,
     )
 
 
@@ -58,33 +82,56 @@ def _validate(arguments: argparse.Namespace) -> int:
 def _score(arguments: argparse.Namespace) -> int:
     _fail(_outputs.writable(arguments.output))
     _fail(_outputs.writable(arguments.rejects))
+    parquet = arguments.output is not None and arguments.output.lower().endswith(_TABLE_SUFFIXES)
+    if parquet and not _tables_in(arguments):
+        raise UsageError(
+            "a Parquet output holds the scores of tables: read Parquet files, "
+            "or CSV files --from table"
+        )
+    if parquet and arguments.format is not None:
+        raise UsageError("a .parquet output is Parquet: leave out --format")
+    if arguments.keep and not parquet:
+        raise UsageError(
+            "--keep carries a table's columns into a Parquet output (--output FILE.parquet)"
+        )
     sys.stdout.flush()
     with (
         _outputs.atomic(arguments.output, sys.stdout.buffer) as out,
         _outputs.atomic(arguments.rejects, sys.stderr.buffer) as rejects,
     ):
-        write: Callable[[bytes], object] = out.write
-        array = None
-        if arguments.format is None:  # for people at a terminal, for programs otherwise
-            terminal = arguments.output is None and sys.stdout.isatty()
-            arguments.format = "table" if terminal else "jsonl"
-        if arguments.format == "table":
-            out.write(_outputs.table_header().encode())
-        elif arguments.format == "csv":
-            out.write(_outputs.csv_header(events=arguments.source == "redcap").encode())
-        elif arguments.format == "json":
-            array = _outputs.JSONArray(out)
-            write = array.write
-        counts = _run(arguments.format, arguments, lambda done: write(done.output), rejects)
-        if array is not None:
-            array.close()
-        if arguments.format == "table":
-            out.write(_outputs.table_legend().encode())
+        if parquet:
+            sink = _outputs.ParquetScores(out)
+            counts = _run("validate", arguments, lambda _done: None, rejects, sink)
+            sink.close()
+        else:
+            counts = _score_text(arguments, out, rejects)
     where = ""
     if counts.rejected:
         where = f" (see {arguments.rejects})" if arguments.rejects else " (problems above)"
     _summary(counts.summary("scored", "rejected") + where)
     return REJECTED if counts.status else OK
+
+
+def _score_text(arguments: argparse.Namespace, out: BinaryIO, rejects: BinaryIO) -> _batch.Counts:
+    """Scores as text: JSON lines, a JSON array, CSV, or the table for people."""
+    write: Callable[[bytes], object] = out.write
+    array = None
+    if arguments.format is None:  # for people at a terminal, for programs otherwise
+        terminal = arguments.output is None and sys.stdout.isatty()
+        arguments.format = "table" if terminal else "jsonl"
+    if arguments.format == "table":
+        out.write(_outputs.table_header().encode())
+    elif arguments.format == "csv":
+        out.write(_outputs.csv_header(events=arguments.source == "redcap").encode())
+    elif arguments.format == "json":
+        array = _outputs.JSONArray(out)
+        write = array.write
+    counts = _run(arguments.format, arguments, lambda done: write(done.output), rejects)
+    if array is not None:
+        array.close()
+    if arguments.format == "table":
+        out.write(_outputs.table_legend().encode())
+    return counts
 
 
 def _export(arguments: argparse.Namespace) -> int:
@@ -168,11 +215,13 @@ def _from(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--from",
         dest="source",
-        choices=("json", "redcap", "fhir"),
+        choices=("json", "redcap", "fhir", "table"),
         default="json",
         help="json: blunting's JSON responses (default); redcap: REDCap raw-data exports (CSV) "
         "of the instrument that 'blunting export redcap' makes, a response a row; fhir: FHIR "
-        "R4 QuestionnaireResponses, one a file, a Bundle of them, or NDJSON (bulk export)",
+        "R4 QuestionnaireResponses, one a file, a Bundle of them, or NDJSON (bulk export); "
+        "table: Parquet or CSV files in the wide layout of docs/tables.md, a response a row "
+        "(a .parquet file is read so without it; needs blunting[tables])",
     )
 
 
@@ -245,6 +294,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     scorer.add_argument(
         "--rejects", metavar="FILE", help="write problems here (default: standard error)"
+    )
+    scorer.add_argument(
+        "--keep",
+        nargs="+",
+        metavar="COLUMN",
+        help="tables: carry these columns (ids, visit, arm) into a Parquet output, first",
+    )
+    scorer.add_argument(
+        "--version",
+        metavar="V",
+        help="tables without questionnaire and version columns: the questionnaire version "
+        "they answer",
     )
     scorer.set_defaults(run=_score)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from blunting import _questionnaire
+from blunting._cli._inputs import UsageError
 from blunting._scoring import RESULT_FIELDS, score_columns
 from blunting._text import Memo
 
@@ -296,3 +297,39 @@ def table_lines(source: str, made: list[Made]) -> bytes:
         cells += (_cell(results.get(part), width) for part, width in _columns())
         rows.append("  ".join(cells).rstrip() + "\n")
     return "".join(rows).encode()
+
+
+class ParquetScores:
+    """Tables' scores, written to a Parquet file a batch at a time.
+
+    Each row is a row of the tables read, in order: ``source`` and ``line``,
+    then the columns of ``blunting.tables.score`` (the kept ones, the scores,
+    ``valid`` and ``problems``): nothing is left out, so a study joins back.
+    """
+
+    def __init__(self, out: BinaryIO) -> None:
+        self._out = out
+        self._writer: Any = None
+
+    def __call__(self, source: str, first: int, scores: Any) -> None:
+        import pyarrow as pa  # noqa: PLC0415 - only tables' scores are Parquet
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        count = scores.num_rows
+        table = scores.add_column(0, "source", pa.array([source] * count, pa.string()))
+        table = table.add_column(1, "line", pa.array(range(first, first + count), pa.int64()))
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self._out, table.schema)
+        elif table.schema != self._writer.schema:
+            message = "the tables' scores differ in their columns: write them to files of their own"
+            raise UsageError(message)
+        self._writer.write_table(table)
+
+    def close(self) -> None:
+        """Finish the file; with no rows, it has the columns of the latest's scores."""
+        if self._writer is None:
+            from blunting import _tables  # noqa: PLC0415
+
+            empty = _tables.scores_schema(_questionnaire.builtin()).empty_table()
+            self(source="", first=1, scores=empty)
+        self._writer.close()

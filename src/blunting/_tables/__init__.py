@@ -4,8 +4,18 @@ At the height of the interchange layer, with dependencies of its own (the
 ``tables`` extra: pyarrow and numpy). ``blunting.tables`` shows what is here.
 """
 
-from blunting._tables._core import plan, score_table
+from blunting._tables._core import plan, score_table, scores_schema
 from blunting._tables._engines import score, score_batches
-from blunting._tables._layout import from_payloads, layout, payload_of
+from blunting._tables._layout import from_payloads, from_text, layout, payload_of
 
-__all__ = ["from_payloads", "layout", "payload_of", "plan", "score", "score_batches", "score_table"]
+__all__ = [
+    "from_payloads",
+    "from_text",
+    "layout",
+    "payload_of",
+    "plan",
+    "score",
+    "score_batches",
+    "score_table",
+    "scores_schema",
+]

@@ -347,7 +347,8 @@ def check_columns(q: Questionnaire, names: Sequence[str], keep: Sequence[str]) -
             continue
         message = f"{describe(name)} is not a column of the layout of {q.id} {q.version}"
         near = nearest(name, known)
-        message += f": did you mean {describe(near)}?" if near else " (keep it with keep=)"
+        carry = " (to carry it to the scores: keep= in Python, --keep on the command line)"
+        message += f": did you mean {describe(near)}?" if near else carry
         found.add(name, message, "column")
     for item in q.items:
         if item.domain is not None and item.id not in names:

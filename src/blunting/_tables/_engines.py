@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -21,7 +20,7 @@ import pyarrow.compute as pc
 from blunting._errors import InvalidResponse, Problem
 from blunting._questionnaire import builtin, dispatch, load
 from blunting._tables._core import check_columns, normal, score_table, scores_schema
-from blunting._tables._layout import payload_of
+from blunting._tables._layout import NOT_ARROW, mixed, payload_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -182,7 +181,6 @@ def _pandas(data: Any, q: Questionnaire | None, keep: tuple[str, ...]) -> Any:
     return pd.concat([kept, result], axis=1) if keep else result
 
 
-_NOT_ARROW = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError)
 #: What pandas infers of an object column that Arrow may read as numbers or truths.
 _ONE_KIND = frozenset({"integer", "floating", "mixed-integer-float", "boolean", "empty"})
 
@@ -197,7 +195,7 @@ def _from_pandas(data: Any) -> pa.Table:
 
     try:
         table = pa.Table.from_pandas(data, preserve_index=False)
-    except _NOT_ARROW:
+    except NOT_ARROW:
         table = None
     columns = {}
     for at, name in enumerate(data.columns):
@@ -206,7 +204,7 @@ def _from_pandas(data: Any) -> pa.Table:
         if column is None:
             try:
                 column = pa.array(series, from_pandas=True)
-            except _NOT_ARROW:
+            except NOT_ARROW:
                 column = None
         merged = (
             column is not None
@@ -219,61 +217,11 @@ def _from_pandas(data: Any) -> pa.Table:
             and pd.api.types.infer_dtype(series, skipna=True) not in _ONE_KIND
         )
         if column is None or merged:
-            column = _mixed(str(name), series.tolist())
+            column = mixed(
+                str(name), [None if v is pd.NA or v is pd.NaT else v for v in series.tolist()]
+            )
         columns[str(name)] = column
     return pa.table(columns)
-
-
-#: The kinds of value a mixed column is cut into, and their Arrow types.
-_KINDS = {
-    "bool": pa.bool_(),
-    "int": pa.int64(),
-    "float": pa.float64(),
-    "str": pa.string(),
-}
-
-
-def _kind(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "null"  # how pandas marks a missing cell
-    if isinstance(value, (bool, np.bool_)):
-        return "bool"
-    if isinstance(value, (int, np.integer)) and -(2**63) <= int(value) < 2**63:
-        return "int"
-    if isinstance(value, (float, np.floating)):
-        return "float"
-    if isinstance(value, str):
-        return "str"
-    return "other"
-
-
-def _mixed(name: str, values: list[Any]) -> pa.Array:
-    """``values`` as an Arrow dense union: each cell keeps its own kind, for its payload.
-
-    A row with such a cell goes through its payload, which says what is wrong
-    with the 3 beside the "3" (or that nothing is).
-    """
-    import pandas as pd  # noqa: PLC0415 - only for pandas' tables
-
-    values = [None if v is pd.NA or v is pd.NaT else v for v in values]
-    kinds = [_kind(v) for v in values]
-    names = sorted(set(kinds))
-    groups: dict[str, list[Any]] = {kind: [] for kind in names}
-    offsets = []
-    for kind, value in zip(kinds, values, strict=True):
-        offsets.append(len(groups[kind]))
-        groups[kind].append(value)
-    children = []
-    for kind in names:
-        try:
-            group = groups[kind]
-            child = pa.nulls(len(group)) if kind == "null" else pa.array(group, _KINDS.get(kind))
-            children.append(child)  # "other": as Arrow reads it
-        except _NOT_ARROW as error:
-            message = f"holds values that a table cannot hold: {error}"
-            raise InvalidResponse([Problem(name, message, "column")]) from error
-    codes = pa.array([names.index(kind) for kind in kinds], pa.int8())
-    return pa.UnionArray.from_dense(codes, pa.array(offsets, pa.int32()), children, names)
 
 
 #: Rows a thread scores at a time, at least, when a table is cut into slices.

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -41,6 +42,8 @@ MISSING = "_missing"
 DECLINED, NOT_APPLICABLE = "declined", "not_applicable"
 
 _INTEGERS = (pa.int8(), pa.int16(), pa.int32(), pa.int64())
+#: What Arrow raises for values it cannot hold in one column.
+NOT_ARROW = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError)
 
 
 def value_type(item: Item) -> pa.DataType:
@@ -239,3 +242,103 @@ def _plain(value: object) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+#: The kinds of value a mixed column is cut into, and their Arrow types.
+_KINDS = {
+    "bool": pa.bool_(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "str": pa.string(),
+}
+
+
+def _kind(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "null"  # how pandas marks a missing cell
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, (int, np.integer)) and -(2**63) <= int(value) < 2**63:
+        return "int"
+    if isinstance(value, (float, np.floating)):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    return "other"
+
+
+def mixed(name: str, values: list[Any]) -> pa.Array:
+    """``values`` as an Arrow dense union: each cell keeps its own kind, for its payload.
+
+    A row with such a cell goes through its payload, which says what is wrong
+    with the 3 beside the "3" (or that nothing is). ``None`` and NaN are no value.
+    """
+    kinds = [_kind(v) for v in values]
+    names = sorted(set(kinds))
+    groups: dict[str, list[Any]] = {kind: [] for kind in names}
+    offsets = []
+    for kind, value in zip(kinds, values, strict=True):
+        offsets.append(len(groups[kind]))
+        groups[kind].append(value)
+    children = []
+    for kind in names:
+        try:
+            group = groups[kind]
+            child = pa.nulls(len(group)) if kind == "null" else pa.array(group, _KINDS.get(kind))
+            children.append(child)  # "other": as Arrow reads it
+        except NOT_ARROW as error:
+            message = f"holds values that a table cannot hold: {error}"
+            raise InvalidResponse([Problem(name, message, "column")]) from error
+    codes = pa.array([names.index(kind) for kind in kinds], pa.int8())
+    return pa.UnionArray.from_dense(codes, pa.array(offsets, pa.int32()), children, names)
+
+
+#: In a CSV file in the wide layout, the answers of a question of several answers.
+CSV_SEPARATOR = ";"
+_WHOLE = "^[+-]?[0-9]+$"
+_DECIMAL = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+
+
+def from_text(data: pa.Table, q: Questionnaire) -> pa.Table:
+    """A table of text cells (a CSV file's) in the types of the layout of ``q``.
+
+    Where the layout holds integers, a cell that reads as a whole number is
+    that number, one that reads as a decimal (``3.5``) that decimal, and any
+    other text stays text (the row's problem, as its payload's would be);
+    where it holds a list, the cell is split at ``;`` (an empty cell is no
+    answer). Other columns stay text.
+    """
+    schema = layout(q)
+    columns = {}
+    for name in data.column_names:
+        column = data.column(name).combine_chunks()
+        kind = schema.field(name).type if name in schema.names else pa.string()
+        if pa.types.is_integer(kind):
+            column = _numbers(name, column)
+        elif pa.types.is_list(kind):
+            column = pc.split_pattern(column, CSV_SEPARATOR)
+        columns[name] = column
+    return pa.table(columns)
+
+
+def _numbers(name: str, column: pa.Array) -> pa.Array:
+    whole = pc.fill_null(pc.match_substring_regex(column, _WHOLE), fill_value=True)
+    if pc.all(whole).as_py():
+        try:
+            return pc.cast(column, pa.int64())
+        except NOT_ARROW:
+            pass  # a number past 64 bits: the cells one at a time, below
+    cells: list[Any] = []
+    for text, is_whole, decimal in zip(
+        column.to_pylist(),
+        whole.to_pylist(),
+        pc.match_substring_regex(column, _DECIMAL).to_pylist(),
+        strict=True,
+    ):
+        if text is not None and is_whole:
+            cells.append(int(text))
+        elif decimal:
+            cells.append(float(text))
+        else:
+            cells.append(text)
+    return mixed(name, cells)
