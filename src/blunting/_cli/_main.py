@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from blunting import _questionnaire
 from blunting._cli import _batch, _outputs
 from blunting._cli._inputs import UsageError
+from blunting._cli._table_files import PARQUET_SUFFIXES
 from blunting._errors import BluntingError
 from blunting._version import __version__
 
@@ -33,7 +34,7 @@ def _fail(message: str | None) -> None:
 
 
 #: Files read as tables whatever ``--from`` says: Parquet.
-_TABLE_SUFFIXES = (".parquet",)
+_TABLE_SUFFIXES = PARQUET_SUFFIXES
 
 
 def _tables_in(arguments: argparse.Namespace) -> bool:

@@ -1,12 +1,14 @@
 """Tables on disk for the command line: Parquet and CSV files in the wide layout, in batches.
 
-Needs the ``tables`` extra. A file is told by its first bytes (Parquet
-starts with ``PAR1``); anything else is read as CSV text in the wide layout,
-every cell as text until the layout says what it holds (``from_text``).
+Needs the ``tables`` extra. A file is told by its name (``.parquet``);
+anything else is read as CSV text in the wide layout, every cell as text
+until the layout says what it holds (``from_text``), once from its start (so
+a pipe will do).
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +25,8 @@ if TYPE_CHECKING:
 
 #: Rows read, checked and scored together: memory is bounded by a batch.
 BATCH_ROWS = 65_536
-PARQUET_MAGIC = b"PAR1"
+#: Files read as Parquet; any other table is read as CSV.
+PARQUET_SUFFIXES = (".parquet",)
 
 
 def arrow() -> Any:
@@ -45,11 +48,10 @@ class TableFile:
 
     @classmethod
     def of(cls, argument: str) -> TableFile:
+        """The table a command-line argument names: Parquet by its name, else CSV."""
         if argument == STDIN:
             raise UsageError("a table is read from a file, not standard input ('-')")
-        path = Path(argument)
-        with path.open("rb") as file:
-            return cls(path, file.read(len(PARQUET_MAGIC)) == PARQUET_MAGIC)
+        return cls(Path(argument), argument.lower().endswith(PARQUET_SUFFIXES))
 
     def rows(self) -> int | None:
         """How many rows, when the file says so without being read (Parquet)."""
@@ -57,15 +59,31 @@ class TableFile:
             return None
         import pyarrow.parquet as pq  # noqa: PLC0415
 
-        rows: int = pq.ParquetFile(self.path).metadata.num_rows
+        with self._readable():
+            rows: int = pq.ParquetFile(self.path).metadata.num_rows
         return rows
+
+    @contextlib.contextmanager
+    def _readable(self) -> Iterator[None]:
+        """A file that cannot be read as a table is a :class:`UsageError`."""
+        import pyarrow as pa  # noqa: PLC0415
+
+        try:
+            yield
+        except (pa.ArrowException, UnicodeDecodeError) as error:
+            raise UsageError(f"cannot read {self.path} as a table: {error}") from None
 
     def batches(self, q: Questionnaire) -> Iterator[tuple[int, pa.Table]]:
         """Each batch in the types of the layout of ``q``, with the line of its first row.
 
         A Parquet file's rows are numbered from 1; a CSV file's by the line of
-        the file each starts on when no cell holds a line break (its header is line 1).
+        the file each starts on when no cell holds a line break (its header is
+        line 1). A file that cannot be read as one is a :class:`UsageError`.
         """
+        with self._readable():
+            yield from self._batches(q)
+
+    def _batches(self, q: Questionnaire) -> Iterator[tuple[int, pa.Table]]:
         import pyarrow as pa  # noqa: PLC0415
 
         tables = arrow()
@@ -84,22 +102,27 @@ class TableFile:
 
 
 def _csv_batches(path: Path) -> Iterator[pa.RecordBatch]:
-    """A CSV file's rows, every cell as text: an empty cell (quoted or not) is no value."""
+    """A CSV file's rows, every cell as text: an empty cell (quoted or not) is no value.
+
+    The file is read once, from its start: its header names the columns.
+    """
+    import csv as csv_text  # noqa: PLC0415
+
     import pyarrow as pa  # noqa: PLC0415
     from pyarrow import csv  # noqa: PLC0415
 
     with path.open("rb") as file:
-        header = file.readline()
-    columns = csv.read_csv(pa.py_buffer(header)).column_names
-    convert = csv.ConvertOptions(
-        column_types=dict.fromkeys(columns, pa.string()),
-        strings_can_be_null=True,
-        null_values=[""],
-        quoted_strings_can_be_null=True,
-    )
-    reader = csv.open_csv(
-        path, read_options=csv.ReadOptions(block_size=1 << 22), convert_options=convert
-    )
-    for batch in reader:
-        if batch.num_rows:
-            yield batch
+        header = file.readline().decode("utf-8-sig")
+        columns = next(csv_text.reader([header]), [])
+        if not columns:
+            return
+        convert = csv.ConvertOptions(
+            column_types=dict.fromkeys(columns, pa.string()),
+            strings_can_be_null=True,
+            null_values=[""],
+            quoted_strings_can_be_null=True,
+        )
+        read = csv.ReadOptions(column_names=columns, block_size=1 << 22)
+        for batch in csv.open_csv(file, read_options=read, convert_options=convert):
+            if batch.num_rows:
+                yield batch
