@@ -282,6 +282,8 @@ def table_handled(task: str, source: Source, run: TableRun) -> Iterator[Done]:
     from blunting._cli._table_files import TableFile, arrow  # noqa: PLC0415
 
     tables = arrow()
+    import pyarrow as pa  # noqa: PLC0415 - only tables need it
+
     work = TASKS[task]
     name = source.name
     file = TableFile.of(source.argument)
@@ -290,11 +292,13 @@ def table_handled(task: str, source: Source, run: TableRun) -> Iterator[Done]:
     given = 0  # bytes counted in a Done so far
     for first, data in file.batches(read_as):
         scores = tables.score(data, run.questionnaire, keep=run.keep)
-        valid = scores.column("valid").to_pylist()
+        valid = scores.column("valid").to_numpy()
+        rejected_rows = [int(i) for i in (~valid).nonzero()[0]]
+        found = scores.column("problems").take(pa.array(rejected_rows, pa.int64())).to_pylist()
         problems = [
             f"{name}:{first + index}: {problem}"
-            for index, found in enumerate(scores.column("problems").to_pylist())
-            for problem in found
+            for index, listed in zip(rejected_rows, found, strict=True)
+            for problem in listed
         ]
         made: list[Made] = []
         kept: list[tuple[str, Any]] = []
@@ -302,13 +306,15 @@ def table_handled(task: str, source: Source, run: TableRun) -> Iterator[Done]:
             run.sink(source_of(name), first, scores)
         elif work.keep or work.write is not _nothing:
             named = "questionnaire" in data.column_names or "version" in data.column_names
-            for index in (i for i, ok in enumerate(valid) if ok):
-                payload, _ = tables.payload_of(read_as, _row(data, index), named=named)
+            chosen = [int(i) for i in valid.nonzero()[0]]
+            rows_chosen = data.take(pa.array(chosen, pa.int64())).to_pylist()
+            for index, row in zip(chosen, rows_chosen, strict=True):
+                payload, _ = tables.payload_of(read_as, row, named=named)
                 if work.keep:
                     kept.append((f"{name}:{first + index}", work.make_valid(payload)))
                 else:
                     made.append((first + index, None, work.make_valid(payload)))
-        accepted = sum(valid)
+        accepted = len(valid) - len(rejected_rows)
         share = size * (first + len(valid) - 1) // rows - given if rows else 0
         given += share
         yield Done(
@@ -320,11 +326,6 @@ def table_handled(task: str, source: Source, run: TableRun) -> Iterator[Done]:
             kept,
         )
     yield Done(b"", [], 0, 0, size - given)
-
-
-def _row(data: Any, index: int) -> dict[str, Any]:
-    row: dict[str, Any] = data.slice(index, 1).to_pylist()[0]
-    return row
 
 
 def sources(arguments: Iterable[str]) -> list[Source]:

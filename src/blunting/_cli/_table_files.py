@@ -114,8 +114,8 @@ def _csv_batches(path: Path) -> Iterator[pa.RecordBatch]:
     with path.open("rb") as file:
         header = file.readline().decode("utf-8-sig")
         columns = next(csv_text.reader([header]), [])
-        if not columns:
-            return
+        if not columns or not file.peek(1):
+            return  # no header, or no row
         convert = csv.ConvertOptions(
             column_types=dict.fromkeys(columns, pa.string()),
             strings_can_be_null=True,
