@@ -253,7 +253,11 @@ def _distinct_ok(
         joined = pc.binary_join(pc.cast(column, pa.list_(pa.string())), "\x1f")
         length = pc.cast(pc.list_value_length(column), pa.string())
         keys = pc.binary_join_element_wise(joined, length, "\x1e")
-    elif not (pa.types.is_string(keys.type) or pa.types.is_integer(keys.type)):
+    elif not (
+        pa.types.is_string(keys.type)
+        or pa.types.is_integer(keys.type)
+        or pa.types.is_floating(keys.type)  # distinct as numbers: 3.0 is not "3.0"
+    ):
         keys = pc.cast(column, pa.string()) if _castable(column) else None
     if keys is None:
         return np.array([_cell_ok(q, member, v, named=named) for v in column.to_pylist()], bool)
@@ -293,7 +297,7 @@ def _castable(column: pa.Array) -> bool:
         pc.cast(column[:0], pa.string())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return False
-    return not pa.types.is_floating(column.type)  # 3.0 and "3.0" are not the same answer
+    return True
 
 
 def _cell_ok(q: Questionnaire, member: tuple[str, ...], value: object, *, named: bool) -> bool:

@@ -174,6 +174,8 @@ def _pandas(data: Any, q: Questionnaire | None, keep: tuple[str, ...]) -> Any:
         pa.bool_(): pd.BooleanDtype(),
         pa.float64(): pd.Float64Dtype(),
         pa.string(): pd.StringDtype(),
+        # the problems: lists of text, typed, so that Dask knows them without looking
+        pa.list_(pa.string()): pd.ArrowDtype(pa.list_(pa.string())),
     }
     result = scores.drop_columns(list(keep)).to_pandas(types_mapper=kinds.get)
     result.index = data.index
