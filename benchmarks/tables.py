@@ -184,12 +184,13 @@ def _process(program: list[str], folder: Path) -> tuple[float, float]:
 
 def _streamed(folder: Path, study: pa.Table, rows: int, rounds: int) -> list[str]:
     big = folder / "big.parquet"
+    # row groups of 131,072 rows, as a writer that streams would make them: each read, one at a time
     with pq.ParquetWriter(big, study.schema) as writer:
         written, copy = 0, 0
         while written < rows:
             part = study.slice(0, rows - written)
             ids = pc.binary_join_element_wise(part.column("respondent"), f"s{copy}", "-")
-            writer.write_table(part.set_column(2, "respondent", ids))
+            writer.write_table(part.set_column(2, "respondent", ids), row_group_size=2 * _BATCH)
             written += part.num_rows
             copy += 1
     copy_out, scores = folder / "copy.parquet", folder / "scores.parquet"
