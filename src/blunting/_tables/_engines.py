@@ -169,15 +169,8 @@ def _pandas(data: Any, q: Questionnaire | None, keep: tuple[str, ...]) -> Any:
     import pandas as pd  # noqa: PLC0415 - only for pandas' tables
 
     scores = _arrow(_from_pandas(data), q, keep)
-    kinds = {
-        pa.int64(): pd.Int64Dtype(),
-        pa.bool_(): pd.BooleanDtype(),
-        pa.float64(): pd.Float64Dtype(),
-        pa.string(): pd.StringDtype(),
-        # the problems: lists of text, typed, so that Dask knows them without looking
-        pa.list_(pa.string()): pd.ArrowDtype(pa.list_(pa.string())),
-    }
-    result = scores.drop_columns(list(keep)).to_pandas(types_mapper=kinds.get)
+    # pandas' Arrow-backed columns hold the scores as they are: no copy, nulls kept
+    result = scores.drop_columns(list(keep)).to_pandas(types_mapper=pd.ArrowDtype)
     result.index = data.index
     kept = data[list(keep)]  # as they came, whatever they hold
     return pd.concat([kept, result], axis=1) if keep else result
