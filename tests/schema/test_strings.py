@@ -32,10 +32,10 @@ PIECES = st.sampled_from(
     [
         *("a", "b", "0", "[a-z]", "[^a]", "[\\s\\S]", "(", "(?:", "(?=", "(?!", ")", "|"),
         *("*", "+", "?", "{2}", "{1,3}", "\\.", "\\u00e9", "\\x41", "[\\u0041-\\u005a]"),
-        *("(?![\\s\\S])", "\\(", "\\)", "\\n"),
+        *("(?![\\s\\S])", "\\(", "\\)", "\\n", "[\\\\u0041]", "[x\\u0041\\]]"),
     ]
 )
-SUBJECTS = st.text(alphabet="abAZ0.\né()\u2028 ", max_size=12)
+SUBJECTS = st.text(alphabet="abAZ0.\né()\u2028 \\u41x{}]", max_size=12)
 
 
 def _re2_says(parts: tuple[tuple[str, bool], ...], subjects: list[str]) -> list[bool]:
@@ -52,6 +52,7 @@ def _re2_says(parts: tuple[tuple[str, bool], ...], subjects: list[str]) -> list[
 @example(pieces=["(?!", "0", "0", ")", "[a-z]", "(?![\\s\\S])"], subjects=["00a", "a", "ab", "0a"])
 @example(pieces=["(?!", "a", "|", "b", ")", "[\\s\\S]"], subjects=["a", "b", "c"])
 @example(pieces=["(?=", "a", ")", "[a-z]", "+", "(?![\\s\\S])"], subjects=["ab", "ba", "a\n"])
+@example(pieces=["[\\\\u0041]", "+", "(?![\\s\\S])"], subjects=["x{}", "u41", "\\", "A"])
 def test_re2_parts_match_what_the_pattern_matches(pieces: list[str], subjects: list[str]) -> None:
     pattern = "^" + "".join(pieces)
     if pattern_problem(pattern) is not None:

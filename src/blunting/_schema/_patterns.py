@@ -249,28 +249,33 @@ _END = ["(", "?", "!", "[\\s\\S]", ")"]
 _LOOK_AHEADS = (["(", "?", "="], ["(", "?", "!"])
 
 
+def _escape(pattern: str, at: int) -> tuple[str, int]:
+    r"""The escape at ``pattern[at]`` in RE2 (``\uHHHH`` as ``\x{HHHH}``), and where it ends."""
+    if pattern.startswith("u", at + 1):
+        return "\\x{" + pattern[at + 2 : at + 6] + "}", at + 6
+    return pattern[at : at + 2], at + 2
+
+
 def _tokens(pattern: str) -> list[str]:
-    r"""``pattern`` in pieces: an escape, a class, or a character; ``\uHHHH`` as RE2 writes it."""
+    """``pattern`` in pieces, as RE2 writes them: an escape, a whole class, or a character."""
     pieces: list[str] = []
     at = 0
     while at < len(pattern):
         char = pattern[at]
         if char == "\\":
-            if pattern.startswith("u", at + 1):
-                pieces.append("\\x{" + pattern[at + 2 : at + 6] + "}")
-                at += 6
-                continue
-            pieces.append(pattern[at : at + 2])
-            at += 2
+            piece, at = _escape(pattern, at)
+            pieces.append(piece)
         elif char == "[":
-            end = at + 1
-            if pattern.startswith("^", end):
-                end += 1
-            while pattern[end] != "]":
-                end += 2 if pattern[end] == "\\" else 1
-            text = pattern[at : end + 1]
-            pieces.append(re.sub(r"\\u([0-9A-Fa-f]{4})", r"\\x{\1}", text))
-            at = end + 1
+            text = ["[^"] if pattern.startswith("^", at + 1) else ["["]
+            at += len(text[0])
+            while pattern[at] != "]":
+                if pattern[at] == "\\":
+                    piece, at = _escape(pattern, at)
+                else:
+                    piece, at = pattern[at], at + 1
+                text.append(piece)
+            pieces.append("".join(text) + "]")
+            at += 1
         else:
             pieces.append(char)
             at += 1
