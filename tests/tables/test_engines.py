@@ -167,3 +167,21 @@ def test_a_polars_lazy_frame_stays_lazy_and_scores_as_arrow(data: st.DataObject)
         return [{name: cells_of(value) for name, value in row.items()} for row in rows]
 
     assert plain(got.to_pylist()) == plain(arrow.to_pylist())
+
+
+def test_spark_reads_times_with_their_zone(spark: SparkSession, tmp_path: Path) -> None:
+    payloads = [
+        {"questionnaire": "blunting", "version": "1.1.0", "answers": {"crying_1": 1}},
+        {"questionnaire": "blunting", "version": "1.1.0", "answers": {}},
+    ]
+    table = tables.from_payloads(payloads).drop(["completed"])
+    times = pa.array([1_700_000_000_500_000, None], pa.timestamp("us", "Europe/Paris"))
+    table = table.append_column("completed", times).append_column("seen", times)
+    folder = _written(table, tmp_path, 1)
+    scores = tables.score(spark.read.parquet(str(folder)), Q, keep=["row", "seen"])
+    got = sorted((row.asDict() for row in scores.collect()), key=lambda row: row["row"])
+    arrow = tables.score(table, Q, keep=["seen"]).to_pylist()
+    assert [row["completed"] for row in got] == ["2023-11-14T22:13:20.5Z", None]
+    assert [row["completed"] for row in arrow] == ["2023-11-14T22:13:20.5Z", None]
+    assert [row["valid"] for row in got] == [True, True]
+    assert got[0]["seen"] is not None  # kept, a time

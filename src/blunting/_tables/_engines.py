@@ -151,7 +151,8 @@ def _spark(data: Any, q: Questionnaire | None, keep: tuple[str, ...]) -> Any:
     """A Spark DataFrame's scores, as a Spark DataFrame: Arrow batches scored on the executors."""
     from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema  # noqa: PLC0415
 
-    arrow = to_arrow_schema(data.schema)
+    # the names and the kept columns' types; a time is one instant, whatever its zone
+    arrow = to_arrow_schema(data.schema, timezone="UTC")
     planned = _planned(q, arrow.names, keep, [arrow.field(name) for name in keep])
     return data.mapInArrow(_Part.of(q, keep).batches, from_arrow_schema(planned))
 
