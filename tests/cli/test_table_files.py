@@ -166,6 +166,11 @@ def test_text_where_a_number_belongs_is_the_rows_problem(
         (["STUDY", "--from", "redcap"], "a Parquet file is a table"),
         (["STUDY", "--output", "x.parquet", "--format", "csv"], "leave out --format"),
         (["-", "--from", "table"], "a table is read from a file, not standard input"),
+        (["STUDY", "--output", "x.parquet", "--keep", "line"], "the scores have a column line"),
+        (
+            ["STUDY", "--output", "x.parquet", "--keep", "crying_1"],
+            "keep columns outside the layout",
+        ),
     ],
 )
 def test_what_tables_cannot_be_asked(

@@ -7,6 +7,7 @@ on every row: the verdict, each problem, each number.
 
 from __future__ import annotations
 
+import decimal
 import json
 import math
 from typing import Any
@@ -159,14 +160,37 @@ def test_pandas_columns_that_mix_kinds_score_as_their_payloads(data: st.DataObje
             assert cells_of(got[name]) == value, (index, name, sent_row)
 
 
-def test_a_pandas_number_too_large_for_a_table_names_its_column() -> None:
+def test_a_pandas_number_past_64_bits_or_a_decimal_is_read_as_the_number_it_is() -> None:
     pd = pytest.importorskip("pandas")
     frame = _examples_table().to_pandas()
-    frame["crying_1"] = pd.Series([1, 2**70, None, 2], dtype=object)
+    kept = list(frame["crying_1"])[2:]  # the examples' own answers, or NaN beside a reason
+    frame["crying_1"] = pd.Series([decimal.Decimal(2), 2**70, *kept], dtype=object)
+    scores = tables.score(frame)
+    assert list(scores["valid"]) == [True, False, True, True]
+    assert scores["crying_raw"][0] == tables.score(_examples_table())["crying_raw"][0].as_py() - 1
+    assert list(scores["problems"][1]) == [
+        f"/answers/crying_1: {2**70} is greater than the maximum of 4"
+    ]
+    frame["crying_1"] = pd.Series([1, 10**80, *kept], dtype=object)  # past what a table holds
     with pytest.raises(blunting.InvalidResponse) as raised:
         tables.score(frame)
     assert [p.path for p in raised.value.problems] == ["crying_1"]
     assert "a table cannot hold" in raised.value.problems[0].message
+
+
+def test_a_name_of_two_columns_is_named() -> None:
+    pd = pytest.importorskip("pandas")
+    data = _examples_table()
+    twice = pa.Table.from_arrays(
+        [*data.columns, data.column("crying_1")], names=[*data.column_names, "crying_1"]
+    )
+    frame = pd.concat([data.to_pandas(), data.to_pandas()[["crying_1"]]], axis=1)
+    for table in (twice, frame):
+        with pytest.raises(blunting.InvalidResponse) as raised:
+            tables.score(table)
+        assert [str(p) for p in raised.value.problems] == [
+            'crying_1: "crying_1" names 2 columns: a name is one column'
+        ]
 
 
 # --- the layout's mistakes, and the engines' edges -------------------------------------

@@ -288,6 +288,10 @@ def table_handled(task: str, source: Source, run: TableRun) -> Iterator[Done]:
     name = source.name
     file = TableFile.of(source.argument)
     read_as = run.questionnaire or _questionnaire.builtin()
+    for column in run.keep:
+        if column in ("source", "line") or column in tables.layout(read_as).names:
+            message = f"--keep {column}: the scores have a column {column} already"
+            raise UsageError(message + " (keep columns outside the layout: ids, visit, arm)")
     size, rows = source.size() or 0, file.rows()
     given = 0  # bytes counted in a Done so far
     for first, data in file.batches(read_as):

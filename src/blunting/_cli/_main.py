@@ -33,13 +33,9 @@ def _fail(message: str | None) -> None:
         raise UsageError(message)
 
 
-#: Files read as tables whatever ``--from`` says: Parquet.
-_TABLE_SUFFIXES = PARQUET_SUFFIXES
-
-
 def _tables_in(arguments: argparse.Namespace) -> bool:
     """Whether the inputs are tables: ``--from table``, or Parquet files (told by name)."""
-    parquet = [f.lower().endswith(_TABLE_SUFFIXES) for f in arguments.files]
+    parquet = [f.lower().endswith(PARQUET_SUFFIXES) for f in arguments.files]
     if any(parquet) and arguments.source not in ("json", "table"):
         raise UsageError(f"a Parquet file is a table: it cannot be read --from {arguments.source}")
     if any(parquet) and not all(parquet) and arguments.source != "table":
@@ -83,7 +79,7 @@ def _validate(arguments: argparse.Namespace) -> int:
 def _score(arguments: argparse.Namespace) -> int:
     _fail(_outputs.writable(arguments.output))
     _fail(_outputs.writable(arguments.rejects))
-    parquet = arguments.output is not None and arguments.output.lower().endswith(_TABLE_SUFFIXES)
+    parquet = arguments.output is not None and arguments.output.lower().endswith(PARQUET_SUFFIXES)
     if parquet and not _tables_in(arguments):
         raise UsageError(
             "a Parquet output holds the scores of tables: read Parquet files, "
@@ -226,6 +222,15 @@ def _from(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _table_version(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--version",
+        metavar="V",
+        help="tables without questionnaire and version columns: the questionnaire version "
+        "they answer",
+    )
+
+
 def _version_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--version", metavar="V", help="the questionnaire version (default: the latest)"
@@ -266,6 +271,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _files_and_jobs(validator)
     _from(validator)
+    _table_version(validator)
     validator.set_defaults(run=_validate)
 
     scorer = command(
@@ -302,12 +308,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="COLUMN",
         help="tables: carry these columns (ids, visit, arm) into a Parquet output, first",
     )
-    scorer.add_argument(
-        "--version",
-        metavar="V",
-        help="tables without questionnaire and version columns: the questionnaire version "
-        "they answer",
-    )
+    _table_version(scorer)
     scorer.set_defaults(run=_score)
 
     schemas = command(

@@ -38,6 +38,7 @@ from blunting._tables._layout import (
     ENVELOPE,
     MISSING,
     NOT_APPLICABLE,
+    check_names,
     completed_text,
     layout,
     not_applicable_value,
@@ -471,6 +472,7 @@ def normal(data: pa.Table, keep: Sequence[str]) -> pa.Table:
     text here, once; one without a time zone is refused. The kept columns
     are left as they came.
     """
+    check_names(data.column_names)
     columns = {}
     for name in data.column_names:
         column = data.column(name)

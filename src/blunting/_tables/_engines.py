@@ -19,8 +19,13 @@ import pyarrow.compute as pc
 
 from blunting._errors import InvalidResponse, Problem
 from blunting._questionnaire import builtin, dispatch, load
-from blunting._tables._core import check_columns, normal, score_table, scores_schema
-from blunting._tables._layout import NOT_ARROW, mixed, payload_of
+from blunting._tables._core import (
+    check_columns,
+    normal,
+    score_table,
+    scores_schema,
+)
+from blunting._tables._layout import NOT_ARROW, check_names, mixed, payload_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -189,6 +194,7 @@ def _from_pandas(data: Any) -> pa.Table:
     """
     import pandas as pd  # noqa: PLC0415 - only for pandas' tables
 
+    check_names([str(name) for name in data.columns])
     try:
         table = pa.Table.from_pandas(data, preserve_index=False)
     except NOT_ARROW:
@@ -248,9 +254,7 @@ def _arrow(table: pa.Table, q: Questionnaire | None, keep: tuple[str, ...]) -> p
         message = "the table has no questionnaire and version columns: name its questionnaire"
         raise InvalidResponse([Problem("", message, "column")])
     pairs = pc.binary_join_element_wise(
-        pc.fill_null(pc.cast(table.column("questionnaire"), pa.string()), ""),
-        pc.fill_null(pc.cast(table.column("version"), pa.string()), ""),
-        "\x1f",
+        _names(table.column("questionnaire")), _names(table.column("version")), "\x1f"
     )
     encoded = pc.dictionary_encode(pairs).combine_chunks()
     indices = encoded.indices.to_numpy(zero_copy_only=False)
@@ -268,6 +272,15 @@ def _arrow(table: pa.Table, q: Questionnaire | None, keep: tuple[str, ...]) -> p
         return parts[0]
     joined = pa.concat_tables(parts, promote_options="default")
     return joined.take(pa.array(np.argsort(np.concatenate(order), kind="stable")))
+
+
+def _names(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A column naming questionnaires as text: empty where it names none (its rows refused)."""
+    try:
+        text = pc.cast(column, pa.string())
+    except NOT_ARROW:
+        return pa.chunked_array([pa.nulls(len(column), pa.string())]).fill_null("")
+    return pc.fill_null(text, "")
 
 
 def _unnamed(part: pa.Table, keep: tuple[str, ...]) -> pa.Table:

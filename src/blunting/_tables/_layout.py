@@ -17,6 +17,7 @@ Derived from the questionnaire's model, never written for one questionnaire
 
 from __future__ import annotations
 
+import decimal
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ import pyarrow.compute as pc
 
 from blunting._errors import InvalidQuestionnaire, InvalidResponse, Problem, Problems
 from blunting._questionnaire import ANSWERS, CONTEXT, dispatch
-from blunting._text import pointer
+from blunting._text import describe, pointer
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -237,6 +238,8 @@ def _plain(value: object) -> Any:
         if math.isnan(value):
             return None
         return int(value) if value.is_integer() else value
+    if isinstance(value, decimal.Decimal):  # a number Arrow holds as a decimal
+        return int(value) if value == value.to_integral_value() else float(value)
     if hasattr(value, "item") and not isinstance(value, (list, dict, str, bytes)):
         return _plain(value.item())
     if isinstance(value, (list, tuple)):
@@ -248,6 +251,8 @@ def _plain(value: object) -> Any:
 _KINDS = {
     "bool": pa.bool_(),
     "int": pa.int64(),
+    # a whole number past 64 bits, exactly (up to 76 digits), read back as the number it is
+    "big": pa.decimal256(76, 0),
     "float": pa.float64(),
     "str": pa.string(),
 }
@@ -258,8 +263,8 @@ def _kind(value: object) -> str:
         return "null"  # how pandas marks a missing cell
     if isinstance(value, (bool, np.bool_)):
         return "bool"
-    if isinstance(value, (int, np.integer)) and -(2**63) <= int(value) < 2**63:
-        return "int"
+    if isinstance(value, (int, np.integer)):
+        return "int" if -(2**63) <= int(value) < 2**63 else "big"
     if isinstance(value, (float, np.floating)):
         return "float"
     if isinstance(value, str):
@@ -299,6 +304,18 @@ _WHOLE = "^[+-]?[0-9]+$"
 _DECIMAL = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 
 
+def check_names(names: list[str]) -> None:
+    """Raise ``InvalidResponse`` naming every column name that a table holds more than once."""
+    found = Problems()
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        found.add(
+            name,
+            f"{describe(name)} names {names.count(name)} columns: a name is one column",
+            "column",
+        )
+    found.raise_as(InvalidResponse)
+
+
 def from_text(data: pa.Table, q: Questionnaire) -> pa.Table:
     """A table of text cells (a CSV file's) in the types of the layout of ``q``.
 
@@ -308,6 +325,7 @@ def from_text(data: pa.Table, q: Questionnaire) -> pa.Table:
     where it holds a list, the cell is split at ``;`` (an empty cell is no
     answer). Other columns stay text.
     """
+    check_names(data.column_names)
     schema = layout(q)
     columns = {}
     for name in data.column_names:
@@ -329,7 +347,7 @@ def _numbers(name: str, column: pa.Array) -> pa.Array:
         except NOT_ARROW:
             pass  # a number past 64 bits: the cells one at a time, below
     cells: list[Any] = []
-    for text, is_whole, decimal in zip(
+    for text, is_whole, is_decimal in zip(
         column.to_pylist(),
         whole.to_pylist(),
         pc.match_substring_regex(column, _DECIMAL).to_pylist(),
@@ -337,7 +355,7 @@ def _numbers(name: str, column: pa.Array) -> pa.Array:
     ):
         if text is not None and is_whole:
             cells.append(int(text))
-        elif decimal:
+        elif is_decimal:
             cells.append(float(text))
         else:
             cells.append(text)
