@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import blunting
 from blunting import tables
-from blunting._cli import _main, _table_files
+from blunting._cli import _batch, _inputs, _main, _table_files
 from blunting._tables._layout import _row
 from conftest import ROOT
 from strategies import payloads
@@ -218,3 +218,22 @@ def test_an_empty_table_gives_an_empty_parquet_file_with_the_scores_columns(
     assert err == "blunting: no response found in the input\n"
     assert pq.read_table(out).num_rows == 0
     assert "total_scaled" in pq.read_table(out).column_names
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_a_table_is_read_in_batches_that_count_the_whole_file_for_the_progress_bar(
+    suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_table_files, "BATCH_ROWS", 1)
+    study = pq.read_table(_study(tmp_path)).drop(["visit"])
+    path = tmp_path / f"study{suffix}"
+    if suffix == ".csv":
+        path.write_bytes(_csv_text(study))
+    else:
+        pq.write_table(study, path)
+    dones = list(_batch.table_handled("validate", _inputs.Source(str(path)), _batch.TableRun(None)))
+    assert sum(done.accepted for done in dones) == study.num_rows
+    assert sum(done.size for done in dones) == path.stat().st_size
+    assert all(done.size >= 0 for done in dones)
+    if suffix == ".parquet":  # a batch a row: the bar moves with each
+        assert sum(1 for done in dones if done.size) >= study.num_rows

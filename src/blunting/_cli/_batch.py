@@ -292,9 +292,9 @@ def table_handled(task: str, source: Source, run: TableRun) -> Iterator[Done]:
         if column in ("source", "line") or column in tables.layout(read_as).names:
             message = f"--keep {column}: the scores have a column {column} already"
             raise UsageError(message + " (keep columns outside the layout: ids, visit, arm)")
-    size, rows = source.size() or 0, file.rows()
+    size = source.size() or 0
     given = 0  # bytes counted in a Done so far
-    for first, data in file.batches(read_as):
+    for first, data, read in file.batches(read_as):
         scores = tables.score(data, run.questionnaire, keep=run.keep)
         valid = scores.column("valid").to_numpy()
         rejected_rows = [int(i) for i in (~valid).nonzero()[0]]
@@ -319,7 +319,7 @@ def table_handled(task: str, source: Source, run: TableRun) -> Iterator[Done]:
                 else:
                     made.append((first + index, None, work.make_valid(payload)))
         accepted = len(valid) - len(rejected_rows)
-        share = size * (first + len(valid) - 1) // rows - given if rows else 0
+        share = max(int(size * read) - given, 0)
         given += share
         yield Done(
             work.write(source_of(name), made),

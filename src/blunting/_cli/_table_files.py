@@ -53,16 +53,6 @@ class TableFile:
             raise UsageError("a table is read from a file, not standard input ('-')")
         return cls(Path(argument), argument.lower().endswith(PARQUET_SUFFIXES))
 
-    def rows(self) -> int | None:
-        """How many rows, when the file says so without being read (Parquet)."""
-        if not self.parquet:
-            return None
-        import pyarrow.parquet as pq  # noqa: PLC0415
-
-        with self._readable():
-            rows: int = pq.ParquetFile(self.path).metadata.num_rows
-        return rows
-
     @contextlib.contextmanager
     def _readable(self) -> Iterator[None]:
         """A file that cannot be read as a table is a :class:`UsageError`."""
@@ -73,17 +63,18 @@ class TableFile:
         except (pa.ArrowException, UnicodeDecodeError) as error:
             raise UsageError(f"cannot read {self.path} as a table: {error}") from None
 
-    def batches(self, q: Questionnaire) -> Iterator[tuple[int, pa.Table]]:
+    def batches(self, q: Questionnaire) -> Iterator[tuple[int, pa.Table, float]]:
         """Each batch in the types of the layout of ``q``, with the line of its first row.
 
-        A Parquet file's rows are numbered from 1; a CSV file's by the line of
-        the file each starts on when no cell holds a line break (its header is
-        line 1). A file that cannot be read as one is a :class:`UsageError`.
+        And the share of the file read so far, for the progress bar. A Parquet
+        file's rows are numbered from 1; a CSV file's by the line of the file
+        each starts on when no cell holds a line break (its header is line 1).
+        A file that cannot be read as one is a :class:`UsageError`.
         """
         with self._readable():
             yield from self._batches(q)
 
-    def _batches(self, q: Questionnaire) -> Iterator[tuple[int, pa.Table]]:
+    def _batches(self, q: Questionnaire) -> Iterator[tuple[int, pa.Table, float]]:
         import pyarrow as pa  # noqa: PLC0415
 
         tables = arrow()
@@ -93,19 +84,21 @@ class TableFile:
 
             # not pre-buffered: a row group's columns are read as needed, in half the memory
             source = pq.ParquetFile(self.path, pre_buffer=False)
+            rows = max(source.metadata.num_rows, 1)
             for batch in source.iter_batches(batch_size=BATCH_ROWS):
-                yield first, pa.Table.from_batches([batch])
+                yield first, pa.Table.from_batches([batch]), (first - 1 + batch.num_rows) / rows
                 first += batch.num_rows
             return
         first = 2
-        for batch in _csv_batches(self.path):
-            yield first, tables.from_text(pa.Table.from_batches([batch]), q)
+        for batch, read in _csv_batches(self.path):
+            yield first, tables.from_text(pa.Table.from_batches([batch]), q), read
             first += batch.num_rows
 
 
-def _csv_batches(path: Path) -> Iterator[pa.RecordBatch]:
-    """A CSV file's rows, every cell as text: an empty cell (quoted or not) is no value.
+def _csv_batches(path: Path) -> Iterator[tuple[pa.RecordBatch, float]]:
+    """A CSV file's rows, every cell as text: an empty cell, quoted or not, is no value.
 
+    Each batch comes with the share of the file read so far (0 from a pipe).
     The file is read once, from its start: its header names the columns.
     """
     import csv as csv_text  # noqa: PLC0415
@@ -125,6 +118,7 @@ def _csv_batches(path: Path) -> Iterator[pa.RecordBatch]:
             quoted_strings_can_be_null=True,
         )
         read = csv.ReadOptions(column_names=columns, block_size=1 << 22)
+        size = max(path.stat().st_size, 1)
         for batch in csv.open_csv(file, read_options=read, convert_options=convert):
             if batch.num_rows:
-                yield batch
+                yield batch, min(file.tell() / size, 1.0) if file.seekable() else 0.0
