@@ -237,3 +237,23 @@ def test_a_table_is_read_in_batches_that_count_the_whole_file_for_the_progress_b
     assert all(done.size >= 0 for done in dones)
     if suffix == ".parquet":  # a batch a row: the bar moves with each
         assert sum(1 for done in dones if done.size) >= study.num_rows
+
+
+def test_a_parquet_output_holds_every_row_rejected_ones_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    study = pq.read_table(_study(tmp_path))
+    rows = study.to_pylist()
+    rows[1]["crying_3"] = 9  # outside the options
+    pq.write_table(pa.Table.from_pylist(rows, schema=study.schema), tmp_path / "bad.parquet")
+    out = tmp_path / "scores.parquet"
+    status, _, _ = _run(
+        ["score", str(tmp_path / "bad.parquet"), "--output", str(out), "--keep", "visit"], capsys
+    )
+    assert status == _main.REJECTED
+    scores = pq.read_table(out)
+    assert scores.column("line").to_pylist() == list(range(1, study.num_rows + 1))
+    assert scores.column("valid").to_pylist()[1] is False
+    assert scores.column("problems").to_pylist()[1]
+    expected = tables.score(pq.read_table(tmp_path / "bad.parquet"), keep=["visit"])
+    assert scores.drop(["source", "line"]).equals(expected)
