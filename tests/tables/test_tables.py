@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import blunting
 from blunting import tables
-from blunting._tables import _engines, payload_of
+from blunting._tables import _core, _engines, payload_of
 from blunting._tables._core import STRICT_ENVIRONMENT
 from conftest import MINI_PATH, ROOT
 from strategies import payloads
@@ -94,6 +94,34 @@ def test_payloads_make_a_table_that_gives_them_back(
         back, extra = payload_of(q, row, named=True)
         assert extra == []
         assert back == _without_empty_context(payload)
+
+
+@given(data=st.data())
+def test_a_kept_column_of_string_views_is_carried_on_every_row(data: st.DataObject) -> None:
+    table, _ = data.draw(study(Q))
+    sites = [data.draw(st.one_of(st.none(), st.text(max_size=4))) for _ in range(table.num_rows)]
+    plain = table.append_column("site", pa.array(sites, pa.string()))
+    views = table.append_column("site", pa.array(sites, pa.string_view()))  # as Polars holds text
+    want = tables.score(plain, Q, keep=("site",))
+    got = tables.score(views, Q, keep=("site",))
+    assert got.column("site").to_pylist() == sites  # invalid rows, scored apart, too
+    assert got.drop(["site"]).equals(want.drop(["site"]))
+
+
+_ELEMENTS = st.one_of(st.none(), st.sampled_from(["", "a", "b", "a\x1f", "\x1fb", "a\x1fb"]))
+
+
+@given(lists=st.lists(st.one_of(st.none(), st.lists(_ELEMENTS, max_size=3)), max_size=12))
+def test_two_lists_share_a_key_exactly_when_they_are_the_same(
+    lists: list[list[str | None] | None],
+) -> None:
+    column = pa.array([None, *lists], pa.list_(pa.string())).slice(1)  # a slice, as threads see
+    keys = _core.list_keys(column)
+    assert keys is not None
+    found = keys.to_pylist()
+    for i, first in enumerate(lists):
+        for j, second in enumerate(lists):
+            assert (found[i] == found[j]) == (first == second), (first, second)
 
 
 def _without_empty_context(payload: dict[str, Any]) -> dict[str, Any]:

@@ -186,6 +186,20 @@ def _column(data: pa.Table, name: str) -> pa.Array | None:
 _REASONS = pa.array([DECLINED, NOT_APPLICABLE], pa.string())
 
 
+def _present(column: pa.Array) -> np.ndarray:
+    """Which cells of ``column`` (of a type with a validity bitmap) are not null."""
+    if column.null_count == 0:
+        return np.ones(len(column), bool)
+    bitmap = column.buffers()[0]
+    if bitmap is None:  # a column of nulls
+        return np.zeros(len(column), bool)
+    bits = np.unpackbits(
+        np.frombuffer(bitmap, np.uint8), count=column.offset + len(column), bitorder="little"
+    )
+    present: np.ndarray = bits[column.offset :].view(bool)
+    return present
+
+
 def _reasons(data: pa.Table, item: Item, rows: _Rows) -> tuple[np.ndarray, np.ndarray]:
     """Rows declined and rows not applicable, by the item's ``_missing`` column; odd ones slow."""
     column = _column(data, item.id + MISSING)
@@ -195,10 +209,16 @@ def _reasons(data: pa.Table, item: Item, rows: _Rows) -> tuple[np.ndarray, np.nd
     if not pa.types.is_string(column.type):
         rows.slow |= column.is_valid().to_numpy(zero_copy_only=False)
         return none, none
-    which = pc.index_in(column, value_set=_REASONS).to_numpy(zero_copy_only=False)
-    declined, absent = which == 0, which == 1  # NaN, for a null or another text, is neither
-    given = column.is_valid().to_numpy(zero_copy_only=False)
-    rows.slow |= given & ~declined & ~absent  # a reason that is neither
+    if column.null_count > len(column) // 2:  # reasons are few: only those cells are read
+        given = np.flatnonzero(_present(column))
+        column = column.take(pa.array(given))
+    else:
+        given = np.arange(len(column))
+    which = pc.index_in(column, value_set=_REASONS)
+    which = pc.fill_null(which, -1).to_numpy(zero_copy_only=False)
+    declined, absent = np.zeros(rows.count, bool), np.zeros(rows.count, bool)
+    declined[given], absent[given] = which == 0, which == 1
+    rows.slow[given[(which < 0) & _present(column)]] = True  # a reason that is neither
     if not item.nullable:
         rows.slow |= declined
     if not_applicable_value(item) is None:
@@ -215,8 +235,10 @@ def _scale(data: pa.Table, item: Item, rows: _Rows) -> tuple[np.ndarray, np.ndar
         return values, np.zeros(rows.count, bool)
     kind = column.type
     if pa.types.is_integer(kind):
-        given = column.is_valid().to_numpy(zero_copy_only=False)
-        values = pc.fill_null(column, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+        given = _present(column)
+        # the values as they lie in memory (a null's slot holds any number, and is not read)
+        stored = np.frombuffer(column.buffers()[1], kind.to_pandas_dtype())
+        values = stored[column.offset : column.offset + len(column)].astype(np.int64)
     elif pa.types.is_floating(kind):
         numbers = pc.fill_null(column, math.nan).to_numpy(zero_copy_only=False)
         given = ~np.isnan(numbers)
@@ -236,7 +258,10 @@ def _scale(data: pa.Table, item: Item, rows: _Rows) -> tuple[np.ndarray, np.ndar
         rows.slow |= given  # text, lists, ...: as their payloads are
         return values, np.zeros(rows.count, bool)
     least, allowed = _allowed(item)
-    outside = given & ~allowed[np.clip(values - least, -1, len(allowed) - 1)]
+    if allowed[:-1].all():  # the options are every whole number from the least to the most
+        outside = given & ((values < least) | (values > least + len(allowed) - 2))
+    else:
+        outside = given & ~allowed[np.clip(values - least, -1, len(allowed) - 1)]
     rows.slow |= outside | (given & (declined | absent))  # an answer and a reason: as its payload
     # a value outside the options is not counted here: its row's result is its payload's
     return values, given & ~outside
@@ -249,19 +274,25 @@ def _distinct_ok(
 
     A cell is checked in a payload of its own, by the questionnaire's checker.
     """
-    keys = column
+    keys: pa.Array | None = column
     if pa.types.is_list(column.type):
-        joined = pc.binary_join(pc.cast(column, pa.list_(pa.string())), "\x1f")
-        length = pc.cast(pc.list_value_length(column), pa.string())
-        keys = pc.binary_join_element_wise(joined, length, "\x1e")
+        keys = list_keys(column)
     elif not (
-        pa.types.is_string(keys.type)
-        or pa.types.is_integer(keys.type)
-        or pa.types.is_floating(keys.type)  # distinct as numbers: 3.0 is not "3.0"
+        pa.types.is_string(column.type)
+        or pa.types.is_integer(column.type)
+        or pa.types.is_floating(column.type)  # distinct as numbers: 3.0 is not "3.0"
     ):
         keys = pc.cast(column, pa.string()) if _castable(column) else None
     if keys is None:
         return np.array([_cell_ok(q, member, v, named=named) for v in column.to_pylist()], bool)
+    if keys is column:  # each distinct cell is its own key: most often, all of them valid
+        distinct = pc.unique(column)
+        verdicts = np.array([_cell_ok(q, member, v, named=named) for v in distinct.to_pylist()])
+        if verdicts.all():
+            return np.ones(len(column), bool)
+        at = pc.index_in(column, value_set=distinct).to_numpy(zero_copy_only=False)
+        mapped: np.ndarray = verdicts[at.astype(np.intp)]  # a null is among the distinct too
+        return mapped
     encoded = pc.dictionary_encode(keys, null_encoding="encode")
     indices = encoded.indices.to_numpy(zero_copy_only=False)
     first = np.empty(len(encoded.dictionary), np.int64)
@@ -271,6 +302,30 @@ def _distinct_ok(
         verdicts[value] = _cell_ok(q, member, column[int(index)].as_py(), named=named)
     found: np.ndarray = verdicts[indices]
     return found
+
+
+def list_keys(column: pa.ListArray) -> pa.Array | None:
+    """One key per list, the same for two lists exactly when their elements are (or None).
+
+    Each distinct element gets a number; a list's key is the bytes of its
+    elements' numbers, in order (a null list stays null).
+    """
+    offsets = column.offsets.to_numpy()
+    elements = column.values.slice(offsets[0], offsets[-1] - offsets[0])
+    try:
+        codes = pc.dictionary_encode(elements, null_encoding="encode").indices
+    except pa.ArrowNotImplementedError:  # elements that cannot be told apart by Arrow
+        return None
+    if codes.null_count:  # elements of the null type
+        return None
+    numbers = codes.to_numpy().astype("<i4")
+    starts = ((offsets - offsets[0]) * 4).astype("<i4")
+    present = np.packbits(_present(column), bitorder="little")
+    return pa.Array.from_buffers(
+        pa.binary(),
+        len(column),
+        [pa.py_buffer(present), pa.py_buffer(starts), pa.py_buffer(numbers)],
+    )
 
 
 def _strings_ok(column: pa.Array, rules: StringRules) -> np.ndarray:
@@ -470,7 +525,7 @@ def normal(data: pa.Table, keep: Sequence[str]) -> pa.Table:
     Polars and pandas give large strings, string views and large lists; the
     cells are the same. A time-zone-aware ``completed`` becomes its RFC 3339
     text here, once; one without a time zone is refused. The kept columns
-    are left as they came.
+    are left as they came, but for string views, which become large strings.
     """
     check_names(data.column_names)
     columns = {}
@@ -483,9 +538,18 @@ def normal(data: pa.Table, keep: Sequence[str]) -> pa.Table:
                 )
                 raise InvalidResponse([Problem("completed", message, "column")])
             column = completed_text(column.combine_chunks())
-        kind = _plain_type(column.type)
-        columns[name] = column if name in keep or kind == column.type else pc.cast(column, kind)
+        kind = _kept_type(column.type) if name in keep else _plain_type(column.type)
+        columns[name] = column if kind == column.type else pc.cast(column, kind)
     return pa.table(columns).combine_chunks()
+
+
+def _kept_type(kind: pa.DataType) -> pa.DataType:
+    """A kept column's type, but for views (Polars' strings), which rows cannot be taken from."""
+    if pa.types.is_string_view(kind):
+        return pa.large_string()
+    if pa.types.is_binary_view(kind):
+        return pa.large_binary()
+    return kind
 
 
 def _plain_type(kind: pa.DataType) -> pa.DataType:

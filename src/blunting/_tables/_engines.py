@@ -66,7 +66,9 @@ def _polars(data: Any, q: Questionnaire | None, keep: tuple[str, ...]) -> Any:
     import polars as pl  # noqa: PLC0415 - only for Polars' tables
 
     if isinstance(data, pl.DataFrame):
-        return pl.from_arrow(_arrow(data.to_arrow(), q, keep))
+        # Polars' own strings, as they lie in memory (made plain by the core, on threads)
+        arrow = data.to_arrow(compat_level=pl.CompatLevel.newest())
+        return pl.from_arrow(_arrow(arrow, q, keep))
     if isinstance(data, pl.LazyFrame):
         return _lazy(data, q, keep)
     return _not_a_table(data, q, keep)
@@ -238,40 +240,54 @@ def _sliced(q: Questionnaire, table: pa.Table, keep: tuple[str, ...]) -> pa.Tabl
     """
     threads = min(os.cpu_count() or 1, table.num_rows // _SLICE)
     if threads < 2:
-        return score_table(q, table, keep)
+        return score_table(q, normal(table, keep), keep)
     size = -(-table.num_rows // threads)
     slices = [table.slice(start, size) for start in range(0, table.num_rows, size)]
     with ThreadPoolExecutor(threads) as pool:
-        parts = list(pool.map(lambda part: score_table(q, part, keep), slices))
+        parts = list(pool.map(lambda part: score_table(q, normal(part, keep), keep), slices))
     return pa.concat_tables(parts)
 
 
 def _arrow(table: pa.Table, q: Questionnaire | None, keep: tuple[str, ...]) -> pa.Table:
-    table = normal(table, keep)
+    """The scores of ``table``, as it came (each slice of it made plain on its thread)."""
+    check_names(table.column_names)
     if q is not None:
         return _sliced(q, table, keep)
     if "questionnaire" not in table.column_names or "version" not in table.column_names:
         message = "the table has no questionnaire and version columns: name its questionnaire"
         raise InvalidResponse([Problem("", message, "column")])
-    pairs = pc.binary_join_element_wise(
-        _names(table.column("questionnaire")), _names(table.column("version")), "\x1f"
-    )
-    encoded = pc.dictionary_encode(pairs).combine_chunks()
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    groups = _by_questionnaire(table)
+    if len(groups) != 1:  # the table is cut by questionnaire: plain first, to be taken from
+        table = normal(table, keep)
     parts, order = [], []
-    for code, pair in enumerate(encoded.dictionary.to_pylist()):
-        rows = np.flatnonzero(indices == code)
-        qid, _, version = pair.partition("\x1f")
+    for (qid, version), rows in groups:
         named = _builtin(qid, version)
         part = table if len(rows) == len(table) else table.take(pa.array(rows))
-        parts.append(_sliced(named, part, keep) if named else _unnamed(part, keep))
+        parts.append(_sliced(named, part, keep) if named else _unnamed(normal(part, keep), keep))
         order.append(rows)
     if not parts:
-        return score_table(builtin(), table, keep)
+        return score_table(builtin(), normal(table, keep), keep)
     if len(parts) == 1:
         return parts[0]
     joined = pa.concat_tables(parts, promote_options="default")
     return joined.take(pa.array(np.argsort(np.concatenate(order), kind="stable")))
+
+
+def _by_questionnaire(table: pa.Table) -> list[tuple[tuple[str, str], np.ndarray]]:
+    """The questionnaire and version each group of rows names, with the rows, in order."""
+    names = [_names(table.column(name)) for name in ("questionnaire", "version")]
+    distinct = [pc.unique(column) for column in names]
+    if all(len(values) == 1 for values in distinct):  # a study of one questionnaire, most often
+        qid, version = (values[0].as_py() for values in distinct)
+        return [((qid, version), np.arange(table.num_rows))]
+    pairs = pc.binary_join_element_wise(*names, "\x1f")
+    encoded = pc.dictionary_encode(pairs).combine_chunks()
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    found = []
+    for code, pair in enumerate(encoded.dictionary.to_pylist()):
+        qid, _, version = pair.partition("\x1f")
+        found.append(((qid, version), np.flatnonzero(indices == code)))
+    return found
 
 
 def _names(column: pa.ChunkedArray) -> pa.ChunkedArray:
