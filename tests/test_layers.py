@@ -26,6 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "_api": {"_errors", "_text", "_scoring", "_questionnaire"},
     "_interchange": {"_errors", "_text", "_scoring", "_questionnaire"},
     "_tables": {"_errors", "_text", "_schema", "_scoring", "_questionnaire"},
+    "_stats": {"_errors", "_text", "_scoring", "_questionnaire", "_tables"},
     "_cli": {
         "_version",
         "_errors",
@@ -42,6 +43,7 @@ ALLOWED: dict[str, set[str]] = {
     "fhir": {"_interchange"},
     "redcap": {"_interchange"},
     "tables": {"_tables"},
+    "stats": {"_stats"},
 }
 
 

@@ -104,6 +104,17 @@ class InvalidQuestionnaire(_ProblemsError, ValueError):
     """
 
 
+class InvalidStudy(_ProblemsError, ValueError):
+    """A study's data that a statistic cannot be computed from, and why.
+
+    ``problems`` names each column (or the data as a whole, at ``""``) and
+    what is wrong with it: a column that is missing or not numeric, one
+    that does not vary, too few complete rows, a factor of one item.
+
+    .. versionadded:: 0.1.0
+    """
+
+
 class UnknownQuestionnaire(BluntingError, LookupError):
     """A questionnaire id, version, file or ``$id`` that is not known here.
 

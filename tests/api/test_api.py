@@ -28,6 +28,7 @@ def test_public_surface() -> None:
             "DomainScore",
             "InvalidQuestionnaire",
             "InvalidResponse",
+            "InvalidStudy",
             "Item",
             "MAX_TEXT_BYTES",
             "Option",
@@ -46,17 +47,33 @@ def test_public_surface() -> None:
     )
     for name in blunting.__all__:
         assert getattr(blunting, name) is not None
-    # the only public modules: the two formats and the tables, each with its own small surface
+    # the only public modules: the two formats, the tables and the statistics, each small
     public_modules = {
         module.name for module in pkgutil.iter_modules(blunting.__path__) if module.name[0] != "_"
     }
-    assert public_modules == {"fhir", "redcap", "tables"}
+    assert public_modules == {"fhir", "redcap", "stats", "tables"}
     others = {n for n in dir(blunting) if not n.startswith("_") and n not in blunting.__all__}
     assert others <= public_modules
     surfaces = {
         "fhir": ["from_questionnaire_response", "to_questionnaire", "to_questionnaire_response"],
         "redcap": ["from_redcap_export", "to_redcap_dictionary"],
         "tables": ["from_payloads", "layout", "score", "score_batches"],
+        "stats": sorted(
+            [
+                "CFA",
+                "ICC",
+                "Analysis",
+                "Correlations",
+                "ItemStatistics",
+                "Reliability",
+                "Retest",
+                "analyze",
+                "cfa",
+                "icc",
+                "reliability",
+                "retest",
+            ]
+        ),
     }
     for name, surface in surfaces.items():
         module = importlib.import_module(f"blunting.{name}")
@@ -71,6 +88,8 @@ def test_exceptions_inherit_the_root_and_the_builtin_they_resemble() -> None:
     assert issubclass(blunting.InvalidQuestionnaire, ValueError)
     assert issubclass(blunting.UnknownQuestionnaire, blunting.BluntingError)
     assert issubclass(blunting.UnknownQuestionnaire, LookupError)
+    assert issubclass(blunting.InvalidStudy, blunting.BluntingError)
+    assert issubclass(blunting.InvalidStudy, ValueError)
 
 
 def test_values_are_frozen() -> None:

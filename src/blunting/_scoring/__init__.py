@@ -4,7 +4,7 @@ This layer knows the scoring key and nothing of JSON Schema: it scores
 payloads that the schema layer has already accepted.
 """
 
-from blunting._scoring._results import RESULT_FIELDS, DomainScore, Score, score_columns
+from blunting._scoring._results import RESULT_FIELDS, DomainScore, Score, freeze, score_columns
 from blunting._scoring._rules import (
     INSUFFICIENT_ANSWERS,
     SCORED,
@@ -25,5 +25,6 @@ __all__ = [
     "Score",
     "Scorer",
     "ScoringKey",
+    "freeze",
     "score_columns",
 ]

@@ -1,0 +1,160 @@
+"""``stats.analyze`` and ``stats.retest`` on whole studies in the wide layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib import resources
+
+import jsonschema
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+import blunting
+from blunting import stats, tables
+from conftest import MINI_PATH
+from simulated_study import simulated
+
+Q = blunting.questionnaire()
+MINI = blunting.load(MINI_PATH)
+ANALYSIS = json.loads(
+    resources.files("blunting").joinpath("schemas/vocabulary/1/analysis.json").read_text("utf-8")
+)
+
+
+def _valid(analysis: stats.Analysis) -> dict[str, object]:
+    found = analysis.to_dict()
+    text = json.dumps(found, allow_nan=False)  # JSON-ready: no NaN, no tuples, no timedelta
+    jsonschema.Draft202012Validator(ANALYSIS, format_checker=None).validate(json.loads(text))
+    assert "not norms" in str(found["statement"])
+    return found
+
+
+@pytest.mark.parametrize("q", [Q, MINI], ids=["built-in", "mini"])
+def test_a_study_is_analyzed_by_its_questionnaires_own_model(q: blunting.Questionnaire) -> None:
+    table = simulated(q, 1500, seed=21, missing=0.02)
+    found = stats.analyze(table, q)
+    assert (found.questionnaire, found.version) == (q.id, q.version)
+    assert found.rows == found.valid == found.used == 1500
+    assert list(found.reliability) == [d.id for d in q.domains]
+    for domain in q.domains:
+        alone = stats.reliability(table, q, domain=domain.id)
+        assert found.reliability[domain.id] == alone
+    assert set(found.cfa.loadings) == {d.id for d in q.domains}
+    assert found.cfa.cfi > 0.95
+    assert all(value > 0 for f in found.cfa.loadings.values() for value in f.values())
+    assert found.correlations.names == tuple(d.id for d in q.domains)
+    assert found.retest is None  # nobody answered twice
+    _valid(found)
+
+
+def test_the_correlations_are_of_the_domains_raw_scores() -> None:
+    table = simulated(Q, 500, seed=22, missing=0.05)
+    found = stats.analyze(table).correlations
+    scores = tables.score(table, Q)
+    raw = np.column_stack(
+        [scores.column(f"{d.id}_raw").to_numpy(zero_copy_only=False) for d in Q.domains]
+    ).astype(float)
+    raw = raw[~np.isnan(raw).any(axis=1)]
+    assert found.n == len(raw)
+    assert np.allclose(np.array(found.matrix, float), np.corrcoef(raw, rowvar=False))
+
+
+def test_invalid_rows_and_later_responses_are_left_out_and_counted() -> None:
+    table = simulated(Q, 400, seed=23, twice=True)
+    broken = table.set_column(
+        table.schema.get_field_index("crying_1"),
+        "crying_1",
+        pa.array([7] * 10 + table.column("crying_1").to_pylist()[10:], pa.int8()),
+    )
+    found = stats.analyze(broken)
+    assert (found.rows, found.valid, found.used) == (800, 790, 400)
+    # respondents p0..p9 lost their first response: their second is their first valid one
+    first = stats.analyze(table.slice(0, 400))
+    assert found.reliability["empathy"].n == first.reliability["empathy"].n
+    assert found.retest is not None
+    assert found.retest.pairs == 390
+    _valid(found)
+
+
+def test_retest_pairs_each_respondents_first_two_responses() -> None:
+    table = simulated(Q, 300, seed=24, twice=True)
+    found = stats.retest(table)
+    assert found.pairs == 300
+    assert set(found.parts) == {"crying", "empathy", "positive", "total"}
+    scores = tables.score(table, Q)
+    for part, icc in found.parts.items():
+        raw = scores.column(f"{part}_raw").to_numpy(zero_copy_only=False).astype(float)
+        pairs = np.column_stack([raw[:300], raw[300:]])
+        pairs = pairs[~np.isnan(pairs).any(axis=1)]
+        assert icc == stats.icc(pairs)
+        assert found.used[part] == len(pairs)
+        assert icc is not None
+        assert icc.agreement > 0.5  # the same latent scores, fresh noise
+
+
+def test_retest_within_a_window_leaves_out_later_second_responses() -> None:
+    table = simulated(Q, 100, seed=25, twice=True)
+    times = table.column("completed").to_pylist()
+    moved = [
+        (dt.datetime.fromisoformat(t) + dt.timedelta(days=30)).isoformat() if i >= 150 else t
+        for i, t in enumerate(times)
+    ]
+    late = table.set_column(table.schema.get_field_index("completed"), "completed", pa.array(moved))
+    assert stats.retest(late).pairs == 100
+    within = stats.retest(late, within=dt.timedelta(days=14))
+    assert within.pairs == 50
+    assert within.within == dt.timedelta(days=14)
+    with pytest.raises(blunting.InvalidStudy, match="within the window"):
+        stats.retest(late, within=dt.timedelta(days=1))
+
+
+def test_a_study_that_names_several_questionnaires_must_say_which() -> None:
+    one = simulated(Q, 50, seed=26)
+    older = one.set_column(
+        one.schema.get_field_index("version"), "version", pa.array(["1.0.0"] * 50)
+    )
+    both = pa.concat_tables([one, older])
+    with pytest.raises(blunting.InvalidStudy, match="names 2 questionnaires"):
+        stats.analyze(both)
+    unknown = one.set_column(one.schema.get_field_index("version"), "version", pa.array(["9"] * 50))
+    with pytest.raises(blunting.InvalidStudy, match="not a built-in"):
+        stats.analyze(unknown)
+    assert stats.analyze(one.drop(["questionnaire", "version"])).version == Q.version
+
+
+def test_each_engine_gives_the_arrow_tables_analysis() -> None:
+    pl = pytest.importorskip("polars")
+    table = simulated(Q, 300, seed=27, twice=True)
+    want = stats.analyze(table).to_dict()
+    assert stats.analyze(pl.from_arrow(table)).to_dict() == want
+    assert stats.analyze(pl.from_arrow(table).lazy()).to_dict() == want
+    frame = table.to_pandas()
+    assert stats.analyze(frame).to_dict() == want
+
+
+def test_a_table_of_several_domains_must_name_one() -> None:
+    table = simulated(Q, 50, seed=28)
+    with pytest.raises(blunting.InvalidStudy, match="name one"):
+        stats.reliability(table)
+    with pytest.raises(blunting.InvalidStudy, match="no domain"):
+        stats.reliability(table, domain="joy")
+    with pytest.raises(blunting.InvalidStudy, match="6 items"):
+        stats.reliability(np.zeros((5, 4)), domain="crying")
+    with pytest.raises(blunting.InvalidStudy, match="not a table"):
+        stats.retest([[1, 2]])
+
+
+def test_a_value_outside_the_options_is_named() -> None:
+    table = simulated(Q, 50, seed=29)
+    wrong = table.set_column(
+        table.schema.get_field_index("crying_3"),
+        "crying_3",
+        pc.add(table.column("crying_3"), 10),
+    )
+    with pytest.raises(blunting.InvalidStudy) as caught:
+        stats.reliability(wrong, domain="crying")
+    assert caught.value.problems[0].path == "crying_3"
+    assert "not its options" in caught.value.problems[0].message
