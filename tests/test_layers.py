@@ -36,6 +36,7 @@ ALLOWED: dict[str, set[str]] = {
         "_api",
         "_interchange",
         "_tables",
+        "_stats",
     },
     # the public faces
     "__init__": {"_version", "_errors", "_text", "_scoring", "_questionnaire", "_api"},

@@ -83,6 +83,16 @@ def _valid(_payload: object) -> None:
     """Validate a payload that a reader has checked already: nothing more to do."""
 
 
+def _checked(payload: object) -> object:
+    """The payload itself, once it is known to be valid (``stats`` keeps the answers)."""
+    validate(payload)
+    return payload
+
+
+def _same(payload: object) -> object:
+    return payload
+
+
 _JSON_LINES = Task(_score_text, json_lines, functools.partial(_score_text, valid=True))
 
 #: Every task, by name: an output format of ``score``, or another command. The
@@ -94,6 +104,7 @@ TASKS = {
     "table": Task(score, table_lines, score),
     "validate": Task(validate, _nothing, _valid),
     "report": Task(score, _nothing, score, keep=True),
+    "stats": Task(_checked, _nothing, _same, keep=True),
 }
 
 

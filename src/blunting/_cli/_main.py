@@ -1,4 +1,4 @@
-"""The ``blunting`` command line: validate, score, schema, take, export and report."""
+"""The ``blunting`` command line: validate, score, schema, take, export, report and stats."""
 
 from __future__ import annotations
 
@@ -173,6 +173,21 @@ def _report(arguments: argparse.Namespace) -> int:
 
     _fail(_outputs.writable(arguments.output))
     return report(_batch.sources(arguments.files), arguments.output, arguments.source)
+
+
+def _stats(arguments: argparse.Namespace) -> int:
+    from blunting._cli import _stats_page  # noqa: PLC0415
+
+    _fail(_outputs.writable(arguments.output))
+    collected = _stats_page.Collected()
+    arguments.jobs = 1  # the responses are kept, in this process
+    sys.stdout.flush()
+    counts = _run("stats", arguments, collected, sys.stderr.buffer)
+    analysis = _stats_page.analysis_of(collected)
+    _stats_page.write(analysis, arguments.output, arguments.format, counts.rejected)
+    where = f" in {arguments.output}" if arguments.output else ""
+    _summary(f"{counts.summary('valid', 'rejected')}; {analysis.used:,} used{where}")
+    return REJECTED if counts.status else OK
 
 
 def _default_jobs() -> int:
@@ -371,6 +386,28 @@ def _parser() -> argparse.ArgumentParser:
     reporter.add_argument("--output", metavar="FILE", required=True, help="the HTML file")
     _from(reporter)
     reporter.set_defaults(run=_report)
+
+    statistician = command(
+        "stats",
+        "write a study's reliability, factor structure and test-retest",
+        "Read the valid responses of every FILE (a study, analyzed whole, in memory) and "
+        "write the evidence a new questionnaire needs: each domain's reliability (alpha, "
+        "omega, item statistics), the fit of the questionnaire's factor model, the "
+        "correlations of the domains, and test-retest when respondents answered twice. An "
+        "HTML page (self-contained, no script) or JSON. These statistics describe this "
+        f"sample: they are not norms or cut-offs. Needs blunting[stats]. {_INPUTS_HELP}",
+        "blunting stats study.parquet --output stats.html",
+    )
+    statistician.add_argument("files", nargs="+", metavar="FILE", help="responses ('-': stdin)")
+    statistician.add_argument(
+        "--output", metavar="FILE", help="write here (default: standard output)"
+    )
+    statistician.add_argument(
+        "--format", choices=("html", "json"), default="html", help="html (default) or json"
+    )
+    _from(statistician)
+    _table_version(statistician)
+    statistician.set_defaults(run=_stats)
     return parser
 
 

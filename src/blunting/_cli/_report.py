@@ -30,7 +30,8 @@ _BAR_WIDTH, _BAR_HEIGHT, _LABEL_WIDTH = 300, 18, 150
 _TREND_WIDTH, _TREND_HEIGHT, _MARGIN = 480, 200, 36
 _COLOURS = ("#1b6ca8", "#c2571a", "#2e8540", "#6f4a9e", "#9e2a2b", "#5c5c5c")
 
-_STYLE = """
+#: The styles of the command line's pages (``report``, ``stats``).
+STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
 h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; }
 .note { background: #f3f3f3; padding: .6em 1em; border-left: 4px solid #888; }
@@ -189,7 +190,7 @@ def page(groups: dict[str, list[Score]], rejected: int) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>Emotional blunting scores</title>"
-        f"<style>{_STYLE}</style></head><body>"
+        f"<style>{STYLE}</style></head><body>"
         "<h1>Emotional blunting scores</h1>"
         '<p class="note">Scores run from 0 (none of the changes asked about) to 100 (the most '
         "the questionnaire can show). A score is not a diagnosis: the questionnaire has no "
