@@ -45,7 +45,7 @@ from sybil import Document, Example, Region
 from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser, SkipParser
 
 import blunting
-from blunting import fhir, redcap
+from blunting import fhir, redcap, stats, tables
 from blunting._cli._main import _parser
 from conftest import BUILTIN_PATH, ROOT, in_terminal, node_for
 
@@ -306,7 +306,14 @@ def test_the_quick_starts_table_is_what_score_prints_on_a_terminal() -> None:
 _CALL = re.compile(r"`((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*)\(([^()`]*)\)`")
 #: Where a documented name is looked for: the public faces, the values' classes,
 #: and ``q``, as the documents call a questionnaire.
-_FACES = {"blunting": blunting, "fhir": fhir, "redcap": redcap, "q": blunting.Questionnaire}
+_FACES = {
+    "blunting": blunting,
+    "fhir": fhir,
+    "redcap": redcap,
+    "tables": tables,
+    "stats": stats,
+    "q": blunting.Questionnaire,
+}
 
 
 def _callable(name: str) -> Callable[..., object] | None:
