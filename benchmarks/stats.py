@@ -46,7 +46,13 @@ def main() -> None:
     made = time.perf_counter()
     study = simulated(q, arguments.respondents, seed=1, twice=True, missing=0.03)
     made = time.perf_counter() - made
-    baseline, candidate = (lambda: tables.score(study, q)), (lambda: stats.analyze(study, q))
+
+    def baseline() -> object:
+        return tables.score(study, q)
+
+    def candidate() -> object:
+        return stats.analyze(study, q)
+
     baseline(), candidate()  # imports (semopy's take a second or two), plans, caches
     base, cand = [], []
     for _ in range(arguments.rounds):
