@@ -6,12 +6,14 @@ loading times that score plus noise, cut into the scale's categories at
 evenly spaced normal quantiles; a reverse-keyed item is answered reversed,
 so that reversing it by the key gives back its loading's direction. With
 ``twice``, every respondent answers again a week later, from the same latent
-scores with fresh noise.
+scores with fresh noise. ``close_json`` compares two analyses' JSON: a factor
+model is fitted numerically, so its numbers agree to 9 significant digits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -73,3 +75,22 @@ def simulated(
             envelope = {"respondent": f"p{row}", "completed": when.isoformat()} if dated else {}
             payloads.append(q.payload(given, **envelope))
     return tables.from_payloads(payloads, q)
+
+
+def close_json(found: Any, want: Any) -> bool:
+    """The same JSON, numbers equal to 9 significant digits (the factor model is fitted)."""
+    if isinstance(want, dict):
+        return (
+            isinstance(found, dict)
+            and found.keys() == want.keys()
+            and all(close_json(found[k], want[k]) for k in want)
+        )
+    if isinstance(want, list | tuple):
+        return (
+            isinstance(found, list | tuple)
+            and len(found) == len(want)
+            and all(close_json(f, w) for f, w in zip(found, want, strict=True))
+        )
+    if isinstance(want, float) and isinstance(found, float):
+        return math.isclose(found, want, rel_tol=1e-9, abs_tol=1e-12)
+    return bool(found == want)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
@@ -15,7 +14,7 @@ import blunting
 from blunting import stats, tables
 from blunting._tables import payload_of
 from redcap_export import export, record
-from simulated_study import simulated
+from simulated_study import close_json, simulated
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -37,25 +36,6 @@ def _run(*arguments: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _close(found: Any, want: Any) -> bool:
-    """The same JSON, numbers equal to 9 significant digits (the factor model is fitted)."""
-    if isinstance(want, dict):
-        return (
-            isinstance(found, dict)
-            and found.keys() == want.keys()
-            and all(_close(found[k], want[k]) for k in want)
-        )
-    if isinstance(want, list):
-        return (
-            isinstance(found, list)
-            and len(found) == len(want)
-            and all(_close(f, w) for f, w in zip(found, want, strict=True))
-        )
-    if isinstance(want, float) and isinstance(found, float):
-        return math.isclose(found, want, rel_tol=1e-9, abs_tol=1e-12)
-    return bool(found == want)
-
-
 def _payloads(table: pa.Table) -> list[dict[str, Any]]:
     return [payload_of(Q, row, named=True)[0] for row in table.to_pylist()]
 
@@ -73,7 +53,7 @@ def test_json_is_the_analysis_of_the_same_table(study: tuple[Path, pa.Table]) ->
     path, table = study
     done = _run(str(path), "--format", "json")
     assert done.returncode == 0, done.stderr
-    assert _close(json.loads(done.stdout), stats.analyze(table).to_dict())
+    assert close_json(json.loads(done.stdout), stats.analyze(table).to_dict())
     assert done.stderr == "blunting: 800 valid, 0 rejected; 400 used\n"
 
 
@@ -89,12 +69,12 @@ def test_json_lines_redcap_and_tables_give_one_analysis(
     want = json.loads(json.dumps(stats.analyze(table).to_dict()))
     from_lines = _run(str(lines), "--format", "json")
     assert from_lines.returncode == 0, from_lines.stderr
-    assert _close(json.loads(from_lines.stdout), want)
+    assert close_json(json.loads(from_lines.stdout), want)
     from_redcap = _run(str(csv), "--from", "redcap", "--format", "json")
     assert from_redcap.returncode == 0, from_redcap.stderr
     found = json.loads(from_redcap.stdout)
     assert found["retest"] is None  # these REDCap rows hold no completion time: no pairs
-    assert _close({**found, "retest": want["retest"]}, want)
+    assert close_json({**found, "retest": want["retest"]}, want)
 
 
 def test_a_rejected_response_is_named_and_the_rest_analyzed(
@@ -218,4 +198,4 @@ def test_tables_read_from_csv_too(study: tuple[Path, pa.Table], tmp_path: Path) 
     done = _run(str(csv), "--from", "table", "--format", "json")
     assert done.returncode == 0, done.stderr
     from_parquet = _run(str(path), "--format", "json")
-    assert _close(json.loads(done.stdout), json.loads(from_parquet.stdout))
+    assert close_json(json.loads(done.stdout), json.loads(from_parquet.stdout))

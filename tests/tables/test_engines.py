@@ -12,6 +12,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import dask.dataframe as dd
 import polars as pl
 import pyarrow as pa
@@ -23,8 +24,9 @@ from hypothesis import strategies as st
 from pyspark.sql import SparkSession
 
 import blunting
-from blunting import tables
+from blunting import stats, tables
 from conftest import MINI_PATH
+from simulated_study import close_json, simulated
 from table_study import cells_of, expected, study
 
 if TYPE_CHECKING:
@@ -185,3 +187,21 @@ def test_spark_reads_times_with_their_zone(spark: SparkSession, tmp_path: Path) 
     assert [row["completed"] for row in arrow] == ["2023-11-14T22:13:20.5Z", None]
     assert [row["valid"] for row in got] == [True, True]
     assert got[0]["seen"] is not None  # kept, a time
+
+
+@pytest.mark.usefixtures("dask_client")  # the Dask study is computed on the cluster
+def test_stats_gather_a_dask_or_spark_studys_columns_and_analyze_them(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    study = simulated(Q, 150, seed=41, twice=True, missing=0.02)
+    folder = tmp_path / "study"
+    folder.mkdir()
+    pq.write_table(study.slice(0, 150), folder / "part-0.parquet")
+    pq.write_table(study.slice(150), folder / "part-1.parquet")
+    want = stats.analyze(study).to_dict()
+    for frame in (dd.read_parquet(folder), spark.read.parquet(str(folder))):
+        assert close_json(stats.analyze(frame).to_dict(), want)
+        crying = stats.reliability(frame, domain="crying")  # rows in another order: sums differ
+        assert close_json(
+            attrs.asdict(crying), attrs.asdict(stats.reliability(study, domain="crying"))
+        )

@@ -55,7 +55,11 @@ def arrow(data: Any, names: Sequence[str] | None = None) -> pa.Table:
         return (chosen.collect() if type(data).__name__ == "LazyFrame" else chosen).to_arrow()
     if module == "dask":
         return pa.Table.from_pandas(data[wanted].compute(), preserve_index=False)
-    return pa.Table.from_pandas(data.select(*wanted).toPandas(), preserve_index=False)
+    chosen = data.select(*wanted)
+    if hasattr(chosen, "toArrow"):  # Spark 4: Arrow batches from the executors, no pandas
+        found: pa.Table = chosen.toArrow()
+        return found
+    return pa.Table.from_pandas(chosen.toPandas(), preserve_index=False)
 
 
 def numbers(data: Any, names: Sequence[str] | None = None) -> tuple[np.ndarray, tuple[str, ...]]:
