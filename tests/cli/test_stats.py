@@ -151,9 +151,11 @@ def test_the_page_shows_the_analysis_with_each_n_and_rule(
     assert rows.count() == 1 + len(Q.domains)
     for index, (domain, result) in enumerate(analysis.reliability.items(), start=1):
         cells = rows.nth(index).locator("td").all_inner_texts()
+        assert result is not None
         assert cells[:3] == [domain, f"{result.n:,}", f"{result.alpha:.2f}"]
     assert page.locator("table.items").count() == len(Q.domains)
     fit = page.locator("table.fit").inner_text()
+    assert analysis.cfa is not None
     assert f"{analysis.cfa.chi2:.3f} on {analysis.cfa.df} df" in fit
     assert f"{analysis.cfa.cfi:.3f}" in fit
     for section in ("reliability", "factors"):
@@ -165,7 +167,9 @@ def test_the_page_shows_the_analysis_with_each_n_and_rule(
 
 def test_each_loading_is_drawn_to_its_length(page: Page, study: tuple[Path, pa.Table]) -> None:
     _, table = study
-    loadings = stats.analyze(table).cfa.loadings
+    fitted = stats.analyze(table).cfa
+    assert fitted is not None
+    loadings = fitted.loadings
     bars = page.locator("svg.loadings rect.bar")
     tracks = page.locator("svg.loadings rect.track")
     assert bars.count() == sum(len(columns) for columns in loadings.values())
@@ -199,3 +203,20 @@ def test_tables_read_from_csv_too(study: tuple[Path, pa.Table], tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     from_parquet = _run(str(path), "--format", "json")
     assert close_json(json.loads(done.stdout), json.loads(from_parquet.stdout))
+
+
+def test_without_the_stats_extra_the_command_says_how_to_install_it(
+    study: tuple[Path, pa.Table],
+) -> None:
+    path, _ = study
+    code = (
+        "import sys; sys.modules['semopy'] = None\n"  # as if it were not installed
+        "from blunting._cli._main import main\n"
+        f"sys.exit(main(['stats', {str(path)!r}]))"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 2
+    assert "pip install 'blunting[stats]'" in done.stderr
+    assert "Traceback" not in done.stderr

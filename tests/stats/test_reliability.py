@@ -11,6 +11,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from scipy import optimize
 from scipy import stats as scipy_stats
 
 import blunting
@@ -40,7 +41,7 @@ def _feldt(alpha: float, n: int, k: int) -> tuple[float, float]:
 
 _ANSWERS = hnp.arrays(
     np.int8,
-    st.tuples(st.integers(5, 30), st.integers(2, 6)),
+    st.tuples(st.integers(7, 30), st.integers(2, 6)),  # more rows than items
     elements=st.integers(0, 4),
 )
 
@@ -59,6 +60,8 @@ def test_alpha_and_its_interval_are_the_textbook_ones(matrix: np.ndarray) -> Non
     assert math.isclose(found.alpha, want, rel_tol=1e-9, abs_tol=1e-9)
     assert np.allclose(found.alpha_ci, _feldt(want, *matrix.shape), rtol=1e-9, atol=1e-9)
     assert found.alpha_ci[0] <= found.alpha <= found.alpha_ci[1]
+    for item in found.items:
+        assert item.item_total is None or -1 <= item.item_total <= 1
     assert (found.n, found.rows) == (matrix.shape[0], matrix.shape[0])
 
 
@@ -157,6 +160,44 @@ def test_reversing_a_reverse_keyed_item_changes_alpha() -> None:
     assert keyed.alpha > 0.6
     assert unkeyed.alpha < keyed.alpha - 0.2
     assert [i.reversed for i in keyed.items] == [False, True, False, False]
+
+
+def _omega(matrix: np.ndarray) -> float:
+    """Omega total of a one-factor model fitted here by maximum likelihood, apart from semopy.
+
+    Loadings and log residual variances are free; the discrepancy
+    ``log|S| - log|Sigma| ...`` of ``Sigma = l l' + diag(psi)`` is minimized.
+    """
+    sample = np.cov(matrix, rowvar=False, bias=True)
+    k = sample.shape[0]
+
+    def discrepancy(parameters: np.ndarray) -> float:
+        loadings, residuals = parameters[:k], np.exp(parameters[k:])
+        sigma = np.outer(loadings, loadings) + np.diag(residuals)
+        _, logdet = np.linalg.slogdet(sigma)
+        return float(logdet + np.trace(sample @ np.linalg.inv(sigma)))
+
+    start = np.concatenate([np.sqrt(np.diag(sample)) * 0.7, np.log(np.diag(sample) * 0.5)])
+    found = optimize.minimize(discrepancy, start, method="BFGS", options={"gtol": 1e-10})
+    loadings, residuals = found.x[:k], np.exp(found.x[k:])
+    return float(loadings.sum() ** 2 / (loadings.sum() ** 2 + residuals.sum()))
+
+
+def test_omega_is_the_one_factor_models_as_fitted_apart() -> None:
+    table = simulated(Q, 800, seed=7)
+    found = stats.reliability(table, domain="positive")
+    matrix = np.column_stack(
+        [table.column(f"positive_{i}").to_numpy(zero_copy_only=False) for i in range(1, 7)]
+    ).astype(float)
+    matrix[:, 2] = 4 - matrix[:, 2]  # positive_3 is reverse-keyed
+    matrix = matrix[~np.isnan(matrix).any(axis=1)]
+    assert found.omega == pytest.approx(_omega(matrix), abs=1e-5)
+
+
+def test_fewer_complete_rows_than_items_are_refused() -> None:
+    matrix = simulated_matrix(6, seed=8)
+    with pytest.raises(blunting.InvalidStudy, match="6 complete rows: reliability needs 7"):
+        stats.reliability(matrix)
 
 
 def test_omega_is_the_one_factor_models() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from importlib import resources
 
+import attrs
 import jsonschema
 import numpy as np
 import pyarrow as pa
@@ -14,6 +16,7 @@ import pytest
 
 import blunting
 from blunting import stats, tables
+from blunting._cli import _stats_page
 from conftest import MINI_PATH
 from simulated_study import simulated
 
@@ -42,9 +45,11 @@ def test_a_study_is_analyzed_by_its_questionnaires_own_model(q: blunting.Questio
     for domain in q.domains:
         alone = stats.reliability(table, q, domain=domain.id)
         assert found.reliability[domain.id] == alone
-    assert set(found.cfa.loadings) == {d.id for d in q.domains}
-    assert found.cfa.cfi > 0.95
-    assert all(value > 0 for f in found.cfa.loadings.values() for value in f.values())
+    fit = found.cfa
+    assert fit is not None
+    assert set(fit.loadings) == {d.id for d in q.domains}
+    assert fit.cfi > 0.95
+    assert all(value > 0 for f in fit.loadings.values() for value in f.values())
     assert found.correlations.names == tuple(d.id for d in q.domains)
     assert found.retest is None  # nobody answered twice
     _valid(found)
@@ -73,7 +78,10 @@ def test_invalid_rows_and_later_responses_are_left_out_and_counted() -> None:
     assert (found.rows, found.valid, found.used) == (800, 790, 400)
     # respondents p0..p9 lost their first response: their second is their first valid one
     first = stats.analyze(table.slice(0, 400))
-    assert found.reliability["empathy"].n == first.reliability["empathy"].n
+    empathy, before = found.reliability["empathy"], first.reliability["empathy"]
+    assert empathy is not None
+    assert before is not None
+    assert empathy.n == before.n
     assert found.retest is not None
     assert found.retest.pairs == 390
     _valid(found)
@@ -158,3 +166,42 @@ def test_a_value_outside_the_options_is_named() -> None:
         stats.reliability(wrong, domain="crying")
     assert caught.value.problems[0].path == "crying_3"
     assert "not its options" in caught.value.problems[0].message
+
+
+def _one_item_domain() -> blunting.Questionnaire:
+    """The mini questionnaire with a4 moved to a domain of its own."""
+    document = copy.deepcopy(MINI.schema)
+    scoring = document["x-scoring"]
+    scoring["domains"][0].update(items=["a1", "a2", "a3"], min_answered=2)
+    scoring["domains"].append({"id": "gamma", "title": "Gamma", "items": ["a4"], "min_answered": 1})
+    return blunting.load(document)
+
+
+def test_a_domain_of_one_item_has_no_reliability_and_no_factor() -> None:
+    q = _one_item_domain()
+    found = stats.analyze(simulated(q, 400, seed=34), q)
+    assert found.reliability["gamma"] is None
+    assert found.reliability["alpha"] is not None
+    assert found.cfa is not None
+    assert set(found.cfa.loadings) == {"alpha", "beta"}
+    _valid(found)
+    with pytest.raises(blunting.InvalidStudy, match=r"1 column \(a4\)"):
+        stats.reliability(simulated(q, 50, seed=35), q, domain="gamma")
+
+
+def test_the_page_escapes_every_name(study_page_analysis: stats.Analysis) -> None:
+    hostile = "<b>x</b>"
+    renamed = attrs.evolve(
+        study_page_analysis,
+        questionnaire="<script>alert(1)</script>",
+        reliability=dict.fromkeys([hostile], study_page_analysis.reliability["crying"]),
+    )
+    found = _stats_page.page(renamed, 0)
+    assert "<b>" not in found
+    assert "<script>" not in found
+    assert "&lt;b&gt;x&lt;/b&gt;" in found
+
+
+@pytest.fixture
+def study_page_analysis() -> stats.Analysis:
+    return stats.analyze(simulated(Q, 200, seed=36))

@@ -20,9 +20,12 @@ from blunting import _questionnaire
 from blunting._cli._inputs import UsageError
 from blunting._cli._outputs import atomic
 from blunting._cli._report import STYLE
+from blunting._cli._table_files import arrow
 from blunting._version import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from blunting._cli._batch import Done
     from blunting._stats import CFA, ICC, Analysis, Correlations, Reliability, Retest
 
@@ -62,7 +65,14 @@ class Collected:
 
 def analysis_of(collected: Collected) -> Analysis:
     """The analysis of the collected responses."""
-    from blunting import _stats, _tables  # noqa: PLC0415 - the stats extra, only here
+    _tables = arrow()  # or how to install the tables extra
+    try:
+        import scipy  # noqa: F401, PLC0415 - the stats extra, only here
+        import semopy  # noqa: F401, PLC0415
+    except ImportError as error:
+        message = f"stats need blunting's stats extra: pip install 'blunting[stats]' ({error})"
+        raise UsageError(message) from None
+    from blunting import _stats  # noqa: PLC0415
 
     q = collected.questionnaire()
     return _stats.analyze(_tables.from_payloads(collected.payloads, q), q)
@@ -147,16 +157,12 @@ def _sample(analysis: Analysis) -> str:
     return f'<section class="sample"><h2>The sample</h2>{_table("sample", "", [], rows)}</section>'
 
 
-def _reliability(found: Any) -> str:
+def _reliability(found: Mapping[str, Reliability | None]) -> str:
     parts = []
     summary = [
-        [
-            domain,
-            f"{r.n:,}",
-            _number(r.alpha),
-            _interval(r.alpha_ci),
-            _number(r.omega),
-        ]
+        [domain, f"{r.n:,}", _number(r.alpha), _interval(r.alpha_ci), _number(r.omega)]
+        if r is not None
+        else [domain, "one item: no internal consistency", "", "", ""]
         for domain, r in found.items()
     ]
     parts.append(
@@ -167,12 +173,12 @@ def _reliability(found: Any) -> str:
             summary,
         )
     )
-    for domain, result in found.items():
-        parts.append(_items(domain, result))
-    rule = next(iter(found.values())).rule if found else ""
+    computed = {domain: r for domain, r in found.items() if r is not None}
+    parts += [_items(domain, result) for domain, result in computed.items()]
+    rule = _rule(next(iter(computed.values())).rule) if computed else ""
     return (
         '<section class="reliability"><h2>Reliability</h2>'
-        f"{''.join(parts)}{_rule(rule)}"
+        f"{''.join(parts)}{rule}"
         '<p class="rule">Reverse-keyed items are reversed first (lowest + highest - answer). '
         "Item means, SDs, floor and ceiling are over each item's own answers; the item-total "
         "correlation (with the sum of the other items) and alpha if deleted over complete "
@@ -212,7 +218,14 @@ def _items(domain: str, result: Reliability) -> str:
     )
 
 
-def _factors(fit: CFA) -> str:
+def _factors(fit: CFA | None) -> str:
+    if fit is None:
+        return (
+            '<section class="factors"><h2>Factor structure</h2>'
+            "<p>The questionnaire's model (each domain of two items or more a factor of its "
+            "items) has more free parameters than the data have moments: it is not identified, "
+            "and is not fitted.</p></section>"
+        )
     indices = [
         ["n", f"{fit.n:,}"],
         ["estimator", "maximum likelihood (ML)"],

@@ -70,12 +70,13 @@ def _correlation(first: np.ndarray, second: np.ndarray) -> float:
     spread = first.std() * second.std()
     if spread == 0:
         return float("nan")
-    return float(((first - first.mean()) * (second - second.mean())).mean() / spread)
+    found = ((first - first.mean()) * (second - second.mean())).mean() / spread
+    return float(np.clip(found, -1.0, 1.0))  # rounding may pass 1 by a hair
 
 
 def correlations(matrix: np.ndarray) -> np.ndarray:
     """Pearson's correlations of the columns of ``matrix`` (complete rows)."""
-    found: np.ndarray = np.corrcoef(matrix, rowvar=False)
+    found: np.ndarray = np.clip(np.corrcoef(matrix, rowvar=False), -1.0, 1.0)
     return found
 
 

@@ -48,13 +48,14 @@ def arrow(data: Any, names: Sequence[str] | None = None) -> pa.Table:
     module = type(data).__module__.split(".")[0]
     if isinstance(data, pa.Table | pa.RecordBatch):
         return pa.table(data).select(wanted)
-    if module == "pandas":
-        return pa.Table.from_pandas(data[wanted], preserve_index=False)
+    if module == "pandas":  # columns by their names as text, as they are named here
+        return pa.Table.from_pandas(data.rename(columns=str)[wanted], preserve_index=False)
     if module == "polars":
         chosen = data.select(wanted)
         return (chosen.collect() if type(data).__name__ == "LazyFrame" else chosen).to_arrow()
     if module == "dask":
-        return pa.Table.from_pandas(data[wanted].compute(), preserve_index=False)
+        chosen = data.rename(columns=str)[wanted].compute()
+        return pa.Table.from_pandas(chosen, preserve_index=False)
     chosen = data.select(*wanted)
     if hasattr(chosen, "toArrow"):  # Spark 4: Arrow batches from the executors, no pandas
         found: pa.Table = chosen.toArrow()

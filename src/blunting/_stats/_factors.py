@@ -11,7 +11,8 @@ covariance ``S`` and the fitted one ``Sigma``, as lavaan computes them:
   ``df = p(p + 1)/2 - q`` degrees of freedom (``q`` free parameters);
 - the baseline: every column on its own (``Sigma = diag(S)``), on ``p(p - 1)/2``;
 - CFI ``1 - max(chi2 - df, 0) / max(chi2 - df, chi2_b - df_b, 0)``, in [0, 1];
-- TLI ``(chi2_b/df_b - chi2/df) / (chi2_b/df_b - 1)``, not bounded (lavaan's);
+- TLI ``(chi2_b/df_b - chi2/df) / (chi2_b/df_b - 1)``, not bounded, and 1
+  without degrees of freedom or when ``chi2_b = df_b`` (lavaan's);
 - RMSEA ``sqrt(max(chi2 - df, 0) / (df n))``, and its 90% interval from the
   noncentral chi-square distribution (the noncentralities that put ``chi2``
   at its 0.95 and 0.05 quantiles);
@@ -37,6 +38,8 @@ from blunting._text import describe
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+#: How closely the optimizer must reach the minimum of the discrepancy.
+_TOLERANCE = 1e-12
 #: The chance each end of RMSEA's 90% interval leaves outside it.
 _RMSEA_TAIL = 0.05
 
@@ -47,13 +50,30 @@ def check_model(names: Sequence[str], factors: Mapping[str, Sequence[str]]) -> N
     if not factors:
         found.add("", "the model has no factor: give {factor: [column, ...]}", "model")
     for factor, columns in factors.items():
-        if len(columns) < 2:
-            message = f"factor {describe(factor)} has {len(columns)} column: give it two or more"
+        for column in sorted({c for c in columns if list(columns).count(c) > 1}):
+            found.add(column, f"factor {describe(factor)} names {describe(column)} twice", "model")
+        if len(set(columns)) < 2:
+            message = f"factor {describe(factor)} has one column: give it two or more"
             found.add(factor, message, "model")
         for column in columns:
             if column not in names:
                 found.add(column, f"factor {describe(factor)} names no column of the data", "model")
     found.raise_as(InvalidStudy)
+
+
+def identified(factors: Mapping[str, Sequence[str]]) -> bool:
+    """Whether ``factors`` (each of distinct columns) has no more free parameters than moments.
+
+    Each factor's first loading is fixed to 1; the others, the factors'
+    variances and covariances, and each column's residual variance are free.
+    """
+    if not factors or any(len(columns) < 2 for columns in factors.values()):
+        return False
+    p = len({c for columns in factors.values() for c in columns})
+    m = len(factors)
+    loadings = sum(len(columns) for columns in factors.values()) - m
+    free = loadings + m * (m + 1) // 2 + p
+    return p * (p + 1) // 2 >= free
 
 
 def fit(
@@ -86,9 +106,10 @@ def fit(
     baseline_df = p * (p - 1) // 2
     spread = max(chi2 - df, baseline - baseline_df, 0.0)
     cfi = 1.0 if spread == 0 else 1 - max(chi2 - df, 0.0) / spread
-    tli = rmsea = rmsea_ci = None
-    if df > 0:
+    tli, rmsea, rmsea_ci = 1.0, None, None
+    if df > 0 and baseline != baseline_df:  # else 1, as lavaan's lav_fit_tli
         tli = (baseline / baseline_df - chi2 / df) / (baseline / baseline_df - 1)
+    if df > 0:
         rmsea = float(np.sqrt(max(chi2 - df, 0.0) / (df * n)))
         rmsea_ci = (
             _rmsea_bound(chi2, df, n, 1 - _RMSEA_TAIL),
@@ -105,7 +126,7 @@ def fit(
         chi2=float(chi2),
         df=df,
         cfi=float(cfi),
-        tli=None if tli is None else float(tli),
+        tli=float(tli),
         rmsea=rmsea,
         rmsea_ci=rmsea_ci,
         srmr=srmr,
@@ -133,7 +154,10 @@ def _semopy(
         warnings.simplefilter("ignore")  # judged below, by the result
         try:
             result = model.fit(
-                cov=pd.DataFrame(sample, index=plain, columns=plain), obj="MLW", n_samples=n
+                cov=pd.DataFrame(sample, index=plain, columns=plain),
+                obj="MLW",
+                n_samples=n,
+                options={"ftol": _TOLERANCE},  # SLSQP's default stops a few digits short
             )
             sigma = model.calc_sigma()[0]
         except (np.linalg.LinAlgError, ValueError, ZeroDivisionError) as error:

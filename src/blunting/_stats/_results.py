@@ -83,8 +83,8 @@ class CFA:
     chi2: float
     df: int
     cfi: float
-    #: None when the model has no degrees of freedom.
-    tli: float | None
+    #: Not bounded; 1 when the model has no degrees of freedom (lavaan's).
+    tli: float
     rmsea: float | None
     #: RMSEA's 90% interval.
     rmsea_ci: tuple[float, float] | None
@@ -162,8 +162,10 @@ class Analysis:
     rows: int
     valid: int
     used: int
-    reliability: Mapping[str, Reliability] = attrs.field(converter=freeze)
-    cfa: CFA
+    #: By domain; None for a domain of one item.
+    reliability: Mapping[str, Reliability | None] = attrs.field(converter=freeze)
+    #: None when the questionnaire's model is not identified (one factor of two items).
+    cfa: CFA | None
     correlations: Correlations
     retest: Retest | None
     statement: str = STATEMENT

@@ -84,10 +84,10 @@ def _reliability(
 ) -> Reliability:
     rows = matrix.shape[0]
     if matrix.shape[1] < 2:
-        message = f"{matrix.shape[1]} column: reliability needs two items or more"
+        message = f"{matrix.shape[1]} column ({', '.join(names)}): reliability needs two or more"
         raise InvalidStudy([Problem("", message, "columns")])
     used = matrix[complete(matrix)]
-    check_usable(used, names, least_rows=3, what="reliability")
+    check_usable(used, names, least_rows=max(3, len(names) + 1), what="reliability")
     n, k = used.shape
     value = _classical.alpha(used)
     if math.isnan(value):
@@ -250,11 +250,12 @@ def analyze(data: Any, questionnaire: Questionnaire | None = None) -> Analysis:
 
     Only the rows the questionnaire finds valid are used, and of a
     respondent who answered more than once, only the first response (by
-    completion time) for all but test-retest. Per domain, its
-    reliability; the confirmatory factor model of the questionnaire's own
-    domains (each domain a factor of its items, reversed items reversed);
-    the correlations of the domains' raw scores; and test-retest when
-    respondents answered twice.
+    completion time) for all but test-retest. Per domain, its reliability
+    (None for a domain of one item); the confirmatory factor model of the
+    questionnaire's own domains (each domain of two items or more a factor
+    of its items, reversed items reversed; None when that model is not
+    identified, as one factor of two items is not); the correlations of the
+    domains' raw scores; and test-retest when respondents answered twice.
 
     .. versionadded:: 0.1.0
     """
@@ -270,15 +271,20 @@ def analyze(data: Any, questionnaire: Questionnaire | None = None) -> Analysis:
     reverse = [flag for d in key.domains for _, flag in d.items]
     matrix = _reversed(matrix, reverse, key.minimum, key.maximum)
     ends = (float(key.minimum), float(key.maximum))
-    found = {}
+    found: dict[str, Reliability | None] = {}
     start = 0
     for domain in key.domains:
         width = len(domain.items)
         part = slice(start, start + width)
-        found[domain.id] = _reliability(matrix[:, part], names[part], reverse[part], ends)
+        alone = width < 2
+        found[domain.id] = (
+            None if alone else _reliability(matrix[:, part], names[part], reverse[part], ends)
+        )
         start += width
-    factors = {d.id: [item for item, _ in d.items] for d in key.domains}
-    fitted = cfa(pa.table(dict(zip(names, matrix.T, strict=True))), factors)
+    factors = {d.id: [item for item, _ in d.items] for d in key.domains if len(d.items) > 1}
+    fitted = None
+    if _factors.identified(factors):
+        fitted = cfa(pa.table(dict(zip(names, matrix.T, strict=True))), factors)
     return Analysis(
         questionnaire=q.id,
         version=q.version,
