@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import pyarrow.parquet as pq
 import pytest
 
 import blunting
 from blunting import stats, tables
+from blunting._cli import _stats_page
 from blunting._tables import payload_of
 from redcap_export import export, record
 from simulated_study import close_json, simulated
@@ -220,3 +223,25 @@ def test_without_the_stats_extra_the_command_says_how_to_install_it(
     assert done.returncode == 2
     assert "pip install 'blunting[stats]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_negative_loading_is_drawn_left_of_zero(study: tuple[Path, pa.Table]) -> None:
+    _, table = study
+    analysis = stats.analyze(table)
+    assert analysis.cfa is not None
+    flipped = attrs.evolve(
+        analysis, cfa=attrs.evolve(analysis.cfa, loadings={"f": {"up": 0.5, "down": -0.25}})
+    )
+    drawn = _stats_page.page(flipped, 0)
+    bars = {
+        column: (float(x), float(width))
+        for column, x, width in re.findall(
+            r'data-column="(\w+)" data-loading="[^"]*" x="([^"]+)" y="[^"]*" width="([^"]+)"', drawn
+        )
+    }
+    zero = _stats_page._LABEL + _stats_page._BAR / 2  # noqa: SLF001 - the chart's own geometry
+    quarter = _stats_page._BAR / 2 * 0.25  # noqa: SLF001
+    assert bars["up"][0] == pytest.approx(zero)  # from zero to the right
+    assert bars["up"][1] == pytest.approx(2 * quarter)
+    assert bars["down"][0] == pytest.approx(zero - quarter)  # ending at zero, from the left
+    assert bars["down"][1] == pytest.approx(quarter)

@@ -233,3 +233,16 @@ def test_a_sum_that_does_not_vary_is_named_or_left_out() -> None:
     found = stats.reliability(np.column_stack([a, 4 - a, c]))
     assert found.items[2].alpha_if_deleted is None  # the other two always sum to 4
     assert found.items[0].alpha_if_deleted is not None
+
+
+def test_a_reversed_item_of_a_scale_from_1_to_5_is_6_minus_its_answer() -> None:
+    table = simulated(MINI, 300, seed=9, missing=0.05)
+    found = stats.reliability(table, MINI, domain="alpha")
+    raw = table.column("a2").to_numpy(zero_copy_only=False).astype(float)
+    raw = raw[~np.isnan(raw)]
+    item = found.items[1]
+    assert (item.name, item.reversed) == ("a2", True)
+    assert math.isclose(item.mean, 6 - raw.mean())  # 1 + 5 - answer
+    assert math.isclose(item.floor, (raw == 5).mean())  # a 5 reversed is the floor, 1
+    assert math.isclose(item.ceiling, (raw == 1).mean())
+    assert found.scale == (1.0, 5.0)

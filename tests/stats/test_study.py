@@ -18,7 +18,7 @@ import blunting
 from blunting import stats, tables
 from blunting._cli import _stats_page
 from conftest import MINI_PATH
-from simulated_study import simulated
+from simulated_study import close_json, simulated
 
 Q = blunting.questionnaire()
 MINI = blunting.load(MINI_PATH)
@@ -205,3 +205,23 @@ def test_the_page_escapes_every_name(study_page_analysis: stats.Analysis) -> Non
 @pytest.fixture
 def study_page_analysis() -> stats.Analysis:
     return stats.analyze(simulated(Q, 200, seed=36))
+
+
+def test_a_third_response_changes_neither_the_pairs_nor_the_first_response() -> None:
+    twice = simulated(Q, 200, seed=37, twice=True)
+    later = simulated(Q, 200, seed=38)  # other answers, from the same respondents ...
+    times = [
+        (dt.datetime.fromisoformat(t) + dt.timedelta(days=60)).isoformat()
+        for t in later.column("completed").to_pylist()
+    ]  # ... two months on
+    later = later.set_column(
+        later.schema.get_field_index("completed"), "completed", pa.array(times)
+    )
+    thrice = pa.concat_tables([later, twice])  # the latest first, in the table's order
+    assert stats.retest(thrice) == stats.retest(twice)
+    found, first = stats.analyze(thrice), stats.analyze(twice.slice(0, 200))
+    assert (found.used, found.retest) == (200, stats.retest(twice))
+    assert close_json(
+        {k: v for k, v in found.to_dict().items() if k not in ("rows", "valid", "retest")},
+        {k: v for k, v in first.to_dict().items() if k not in ("rows", "valid", "retest")},
+    )

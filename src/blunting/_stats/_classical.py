@@ -82,7 +82,7 @@ def correlations(matrix: np.ndarray) -> np.ndarray:
 
 def icc(ratings: np.ndarray) -> tuple[float, tuple[float, float], float, tuple[float, float]]:
     """ICC(A,1) and its interval, ICC(C,1) and its interval, of n subjects by k occasions."""
-    with np.errstate(divide="ignore", invalid="ignore"):  # the caller judges what is undefined
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # judged by the caller
         return _icc(ratings)
 
 
@@ -131,11 +131,17 @@ def _agreement_interval(
     v = (a * columns + b * error) ** 2 / (
         (a * columns) ** 2 / (k - 1) + (b * error) ** 2 / ((n - 1) * (k - 1))
     )
+    if not (math.isfinite(v) and v > 0):  # the columns' and the error's parts cancel out
+        return (math.nan, math.nan)
     lower_f = stats.f.ppf(tail, n - 1, v)
     upper_f = stats.f.ppf(tail, v, n - 1)
+    if not (math.isfinite(lower_f) and math.isfinite(upper_f)):  # degrees of freedom near 0
+        return (math.nan, math.nan)
     scale = k * columns + (k * n - k - n) * error
     low = n * (rows - lower_f * error) / (lower_f * scale + n * rows)
     high = n * (upper_f * rows - error) / (scale + n * upper_f * rows)
+    if not low <= high:  # the approximation breaks down (a negative ICC, near-0 freedom)
+        return (math.nan, math.nan)
     return _bound(low), _bound(high)
 
 
