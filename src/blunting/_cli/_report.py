@@ -7,13 +7,13 @@ are SVG. Every text that came from a file is escaped.
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING
 
 from blunting import _questionnaire
 from blunting._cli import _batch
 from blunting._cli._outputs import atomic, standing
+from blunting._text import moment
 from blunting._version import __version__
 
 if TYPE_CHECKING:
@@ -78,13 +78,9 @@ def _bars(parts: list[tuple[str, str, DomainScore]]) -> str:
     )
 
 
-def _moment(completed: str) -> datetime:
-    return datetime.fromisoformat(completed.replace("z", "Z").replace("t", "T"))
-
-
 def _trend(keys: list[tuple[str, str]], dated: list[Score]) -> str:
     """Each domain's scaled score over time, as lines of points."""
-    times = [_moment(s.completed).timestamp() for s in dated]  # type: ignore[arg-type]
+    times = [moment(s.completed).timestamp() for s in dated]  # type: ignore[arg-type]
     first, span = times[0], (times[-1] - times[0]) or 1.0
     inner_w, inner_h = _TREND_WIDTH - 2 * _MARGIN, _TREND_HEIGHT - 2 * _MARGIN
     parts = []
@@ -97,11 +93,11 @@ def _trend(keys: list[tuple[str, str]], dated: list[Score]) -> str:
     for index, (key, title) in enumerate(keys):
         colour = _COLOURS[index % len(_COLOURS)]
         points = []
-        for moment, made in zip(times, dated, strict=True):
+        for when, made in zip(times, dated, strict=True):
             result = made.domains[key]
             if result.scaled is None:
                 continue
-            x = _MARGIN + inner_w * (moment - first) / span
+            x = _MARGIN + inner_w * (when - first) / span
             y = _MARGIN + inner_h * (1 - result.scaled / 100)
             points.append((x, y, result.scaled))
         if len(points) > 1:
@@ -121,8 +117,8 @@ def _trend(keys: list[tuple[str, str]], dated: list[Score]) -> str:
             f'y2="{legend_y - 4}" stroke="{colour}" stroke-width="3"/>'
             f'<text x="{_TREND_WIDTH + 26}" y="{legend_y}">{escape(title)}</text>'
         )
-    for moment, made in ((times[0], dated[0]), (times[-1], dated[-1])):
-        x = _MARGIN + inner_w * (moment - first) / span
+    for when, made in ((times[0], dated[0]), (times[-1], dated[-1])):
+        x = _MARGIN + inner_w * (when - first) / span
         parts.append(
             f'<text x="{x:.1f}" y="{_TREND_HEIGHT - 8}" text-anchor="middle">'
             f"{escape((made.completed or '')[:10])}</text>"
@@ -152,7 +148,7 @@ def _table(keys: list[tuple[str, str]], scores: list[Score]) -> str:
 
 def _section(title: str, scores: list[Score]) -> str:
     """A respondent's part of the page: the latest scores, and their course if dated."""
-    dated = sorted((s for s in scores if s.completed), key=lambda s: _moment(s.completed or ""))
+    dated = sorted((s for s in scores if s.completed), key=lambda s: moment(s.completed or ""))
     ordered = dated + [s for s in scores if not s.completed]
     latest = ordered[len(dated) - 1] if dated else ordered[-1]
     domains = _questionnaire.builtin(latest.version, id=latest.questionnaire).domains

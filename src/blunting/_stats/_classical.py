@@ -14,13 +14,9 @@ Every statistic takes complete rows only; the callers say how many.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import stats
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
 #: The confidence of every interval here.
 CONFIDENCE = 0.95
@@ -54,7 +50,7 @@ def item_total(matrix: np.ndarray) -> np.ndarray:
     found = np.empty(matrix.shape[1])
     for index in range(matrix.shape[1]):
         rest = total - matrix[:, index]
-        found[index] = _correlation(matrix[:, index], rest)
+        found[index] = correlation(matrix[:, index], rest)
     return found
 
 
@@ -66,18 +62,13 @@ def alpha_without(matrix: np.ndarray) -> np.ndarray:
     return np.array([alpha(np.delete(matrix, index, axis=1)) for index in range(k)])
 
 
-def _correlation(first: np.ndarray, second: np.ndarray) -> float:
+def correlation(first: np.ndarray, second: np.ndarray) -> float:
+    """Pearson's r of two columns of two rows or more; NaN when either does not vary."""
     spread = first.std() * second.std()
     if spread == 0:
         return float("nan")
     found = ((first - first.mean()) * (second - second.mean())).mean() / spread
     return float(np.clip(found, -1.0, 1.0))  # rounding may pass 1 by a hair
-
-
-def correlations(matrix: np.ndarray) -> np.ndarray:
-    """Pearson's correlations of the columns of ``matrix`` (complete rows)."""
-    found: np.ndarray = np.clip(np.corrcoef(matrix, rowvar=False), -1.0, 1.0)
-    return found
 
 
 def icc(ratings: np.ndarray) -> tuple[float, tuple[float, float], float, tuple[float, float]]:
@@ -150,10 +141,10 @@ def _bound(value: float) -> float:
     return float(value) if math.isfinite(value) else math.nan
 
 
-def shares(matrix: np.ndarray, value: Sequence[float]) -> np.ndarray:
-    """For each column, the share of its answered cells equal to that column's ``value``."""
+def shares(matrix: np.ndarray, value: float) -> np.ndarray:
+    """For each column, the share of its answered cells equal to ``value``."""
     answered = ~np.isnan(matrix)
-    hits = (matrix == np.asarray(value)[None, :]) & answered
+    hits = (matrix == value) & answered
     counts = answered.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         found: np.ndarray = np.where(counts > 0, hits.sum(axis=0) / counts, np.nan)

@@ -82,8 +82,7 @@ def numbers(data: Any, names: Sequence[str] | None = None) -> tuple[np.ndarray, 
         if not (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_null(kind)):
             found.add(name, f"column {describe(name)} holds {kind}, not numbers", "type")
             continue
-        values = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
-        values = np.where(np.isnan(values), np.nan, values)  # nulls, and pandas' NaN, missing
+        values = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)  # null: NaN
         if np.isinf(values).any():
             found.add(name, f"column {describe(name)} holds an infinite number", "type")
         columns.append(values)

@@ -61,19 +61,24 @@ def check_model(names: Sequence[str], factors: Mapping[str, Sequence[str]]) -> N
     found.raise_as(InvalidStudy)
 
 
-def identified(factors: Mapping[str, Sequence[str]]) -> bool:
-    """Whether ``factors`` (each of distinct columns) has no more free parameters than moments.
+def _counts(factors: Mapping[str, Sequence[str]]) -> tuple[int, int]:
+    """The moments of the columns of ``factors``, and the model's free parameters.
 
     Each factor's first loading is fixed to 1; the others, the factors'
     variances and covariances, and each column's residual variance are free.
     """
-    if not factors or any(len(columns) < 2 for columns in factors.values()):
-        return False
     p = len({c for columns in factors.values() for c in columns})
     m = len(factors)
     loadings = sum(len(columns) for columns in factors.values()) - m
-    free = loadings + m * (m + 1) // 2 + p
-    return p * (p + 1) // 2 >= free
+    return p * (p + 1) // 2, loadings + m * (m + 1) // 2 + p
+
+
+def identified(factors: Mapping[str, Sequence[str]]) -> bool:
+    """Whether ``factors`` (each of distinct columns) has no more free parameters than moments."""
+    if not factors or any(len(columns) < 2 for columns in factors.values()):
+        return False
+    moments, free = _counts(factors)
+    return moments >= free
 
 
 def fit(
@@ -85,6 +90,11 @@ def fit(
     factor then column, and the residual variances, by column.
     """
     check_model(names, factors)
+    moments, free = _counts(factors)
+    df = moments - free
+    if df < 0:
+        message = f"the model has {free} free parameters for {moments} moments"
+        raise InvalidStudy([Problem("", f"{message}: it is not identified", "model")])
     used = list(dict.fromkeys(c for columns in factors.values() for c in columns))
     data = matrix[:, [names.index(c) for c in used]]
     check_usable(data, used, least_rows=len(used) + 1, what="a factor model")
@@ -96,11 +106,6 @@ def fit(
     model, order = _semopy(sample, n, used, factors)
     sigma = model.calc_sigma()[0]
     s = sample[np.ix_(order, order)]
-    free = len(model.param_vals)
-    df = p * (p + 1) // 2 - free
-    if df < 0:
-        message = f"the model has {free} free parameters for {p * (p + 1) // 2} moments"
-        raise InvalidStudy([Problem("", f"{message}: it is not identified", "model")])
     chi2 = max(n * _discrepancy(s, sigma), 0.0)
     baseline = n * (np.log(np.diag(s)).sum() - np.linalg.slogdet(s)[1])
     baseline_df = p * (p - 1) // 2

@@ -8,7 +8,6 @@ questionnaire finds valid.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -28,10 +27,12 @@ from blunting._stats._results import (
     Reliability,
     Retest,
 )
+from blunting._tables import by_questionnaire
 from blunting._tables import score as score_table
-from blunting._text import describe
+from blunting._text import describe, moment
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Mapping, Sequence
 
     from blunting._questionnaire import Questionnaire
@@ -53,22 +54,23 @@ def reliability(
 
     .. versionadded:: 0.1.0
     """
-    if column_names(items) is None and domain is None:
+    table = arrow(items) if column_names(items) is not None else None
+    if table is None and domain is None:
         matrix, names = numbers(items)
         finite = matrix[~np.isnan(matrix)]
         ends = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
         return _reliability(matrix, names, (False,) * len(names), ends)
-    q = questionnaire or (_named(items) if column_names(items) is not None else builtin())
+    q = questionnaire or (_named(table) if table is not None else builtin())
     key = scoring_key(q)
-    chosen = _domain(q, key.domains, column_names(items), domain)
+    chosen = _domain(q, key.domains, None if table is None else table.column_names, domain)
     names = tuple(item for item, _ in chosen.items)
-    if column_names(items) is None:
+    if table is None:
         matrix, _ = numbers(items)
         if matrix.shape[1] != len(names):
             message = f"the array has {matrix.shape[1]} columns; {chosen.id} has {len(names)} items"
             raise InvalidStudy([Problem("", message, "columns")])
     else:
-        matrix, _ = numbers(items, names)
+        matrix, _ = numbers(table, names)
     _check_answers(q, matrix, names)
     reverse = tuple(flag for _, flag in chosen.items)
     return _reliability(
@@ -93,8 +95,7 @@ def _reliability(
     if math.isnan(value):
         message = "the sum of the items is the same in every complete row: alpha is not defined"
         raise InvalidStudy([Problem("", message, "constant")])
-    floor = _classical.shares(matrix, [ends[0]] * k)
-    ceiling = _classical.shares(matrix, [ends[1]] * k)
+    floor, ceiling = (_classical.shares(matrix, end) for end in ends)
     totals = _classical.item_total(used)
     without = _classical.alpha_without(used)
     answered = ~np.isnan(matrix)
@@ -107,7 +108,7 @@ def _reliability(
                 reversed=reverse[index],
                 mean=float(own.mean()),
                 sd=float(own.std(ddof=1)) if own.size > 1 else math.nan,
-                missing=float(1 - answered[:, index].mean()) if rows else 0.0,
+                missing=float(1 - answered[:, index].mean()),
                 floor=float(floor[index]),
                 ceiling=float(ceiling[index]),
                 item_total=_number(totals[index]),
@@ -134,13 +135,10 @@ def cfa(data: Any, factors: Mapping[str, Sequence[str]]) -> CFA:
 
     .. versionadded:: 0.1.0
     """
-    names = column_names(data)
-    if names is not None:
-        _factors.check_model(names, factors)
+    wanted = None
+    if column_names(data) is not None:  # the columns the model names, only
         wanted = list(dict.fromkeys(c for columns in factors.values() for c in columns))
-        matrix, names = numbers(data, wanted)
-    else:
-        matrix, names = numbers(data)
+    matrix, names = numbers(data, wanted)
     fitted, _, _ = _factors.fit(matrix[complete(matrix)], names, factors)
     return fitted
 
@@ -195,7 +193,8 @@ def retest(
     """
     table = arrow(data)
     q = questionnaire or _named(table)
-    found = _retest(q, score_table(table, q), within)
+    scores = score_table(table, q)
+    found = _retest(q, scores, _by_person(scores), within)
     if found is None:
         message = "no respondent has two valid responses with a completion time"
         raise InvalidStudy(
@@ -204,9 +203,14 @@ def retest(
     return found
 
 
-def _retest(q: Questionnaire, scores: pa.Table, within: dt.timedelta | None) -> Retest | None:
+def _retest(
+    q: Questionnaire,
+    scores: pa.Table,
+    people: dict[str, list[tuple[Any, ...]]],
+    within: dt.timedelta | None,
+) -> Retest | None:
     parts = [*(d.id for d in q.domains), "total"]
-    firsts = _first_two(scores, within)
+    firsts = _first_two(people, within)
     if not firsts:
         return None
     raw = {part: scores.column(f"{part}_raw").to_numpy(zero_copy_only=False) for part in parts}
@@ -221,28 +225,37 @@ def _retest(q: Questionnaire, scores: pa.Table, within: dt.timedelta | None) -> 
     return Retest(pairs=len(firsts), within=within, parts=found, used=used)
 
 
-def _first_two(scores: pa.Table, within: dt.timedelta | None) -> list[tuple[int, int]]:
-    """The rows of each respondent's first two valid responses, by completion time."""
+def _by_person(scores: pa.Table) -> dict[str, list[tuple[Any, ...]]]:
+    """Each respondent's valid responses, in order: by completion time, then the untimed.
+
+    Each is ``(0, moment, row)`` or, without a completion time, ``(1, row)``;
+    ties go to the earlier row.
+    """
     valid = scores.column("valid").to_pylist()
     people = scores.column("respondent").to_pylist()
     times = scores.column("completed").to_pylist()
-    seen: dict[str, list[tuple[dt.datetime, int]]] = {}
+    found: dict[str, list[tuple[Any, ...]]] = {}
     for index, (ok, person, when) in enumerate(zip(valid, people, times, strict=True)):
-        if ok and person is not None and when is not None:
-            seen.setdefault(person, []).append((_moment(when), index))
+        if ok and person is not None:
+            rank = (1, index) if when is None else (0, moment(when), index)
+            found.setdefault(person, []).append(rank)
+    for responses in found.values():
+        responses.sort()
+    return found
+
+
+def _first_two(
+    people: dict[str, list[tuple[Any, ...]]], within: dt.timedelta | None
+) -> list[tuple[int, int]]:
+    """The rows of each respondent's first two timed responses (the second within ``within``)."""
     pairs = []
-    for responses in seen.values():
-        if len(responses) < 2:
+    for responses in people.values():
+        if len(responses) < 2 or responses[1][0]:  # the timed ones come first
             continue
-        (start, first), (end, second) = sorted(responses)[:2]
+        (_, start, first), (_, end, second) = responses[:2]
         if within is None or end - start <= within:
             pairs.append((first, second))
     return sorted(pairs)
-
-
-def _moment(text: str) -> dt.datetime:
-    """An RFC 3339 time (valid: the questionnaire checked it) as an aware datetime."""
-    return dt.datetime.fromisoformat(text.upper())
 
 
 def analyze(data: Any, questionnaire: Questionnaire | None = None) -> Analysis:
@@ -264,10 +277,10 @@ def analyze(data: Any, questionnaire: Questionnaire | None = None) -> Analysis:
     key = scoring_key(q)
     scores = score_table(table, q)
     valid = scores.column("valid").to_numpy(zero_copy_only=False)
-    used = _first_responses(scores)
+    people = _by_person(scores)
+    used = _first_responses(scores, people)
     names = [item for d in key.domains for item, _ in d.items]
-    matrix, _ = numbers(table.filter(pa.array(used)), names)
-    _check_answers(q, matrix, names)
+    matrix, _ = numbers(table.filter(pa.array(used)), names)  # valid rows: options only
     reverse = [flag for d in key.domains for _, flag in d.items]
     matrix = _reversed(matrix, reverse, key.minimum, key.maximum)
     ends = (float(key.minimum), float(key.maximum))
@@ -294,62 +307,34 @@ def analyze(data: Any, questionnaire: Questionnaire | None = None) -> Analysis:
         reliability=found,
         cfa=fitted,
         correlations=_correlations(scores.filter(pa.array(used)), [d.id for d in key.domains]),
-        retest=_retest(q, scores, None),
+        retest=_retest(q, scores, people, None),
     )
 
 
-def _first_responses(scores: pa.Table) -> np.ndarray:
+def _first_responses(scores: pa.Table, people: dict[str, list[tuple[Any, ...]]]) -> np.ndarray:
     """The valid rows, but for each respondent's later ones: one response a person.
 
-    A respondent's first is the earliest by completion time (the first row
-    among those without one, after the timed ones); a row without a
-    respondent's id is a person of its own.
+    A row without a respondent's id is a person of its own.
     """
-    valid = scores.column("valid").to_numpy(zero_copy_only=False)
-    people = scores.column("respondent").to_pylist()
-    times = scores.column("completed").to_pylist()
-    first: dict[str, tuple[bool, dt.datetime | None, int]] = {}
-    keep = valid.copy()
-    for index, person in enumerate(people):
-        if not valid[index] or person is None:
-            continue
-        when = times[index]
-        moment = _moment(when) if when is not None else None
-        rank = (moment is None, moment, index)
-        held = first.get(person)
-        if held is None:
-            first[person] = rank
-            continue
-        earlier = _earlier(rank, held)
-        keep[held[2] if earlier else index] = False
-        if earlier:
-            first[person] = rank
-    found: np.ndarray = keep
-    return found
-
-
-def _earlier(
-    rank: tuple[bool, dt.datetime | None, int], other: tuple[bool, dt.datetime | None, int]
-) -> bool:
-    if rank[0] != other[0]:
-        return not rank[0]  # a timed response comes before an untimed one
-    if rank[1] is not None and other[1] is not None and rank[1] != other[1]:
-        return rank[1] < other[1]
-    return rank[2] < other[2]
+    keep: np.ndarray = scores.column("valid").to_numpy(zero_copy_only=False).copy()
+    for responses in people.values():
+        keep[[rank[-1] for rank in responses[1:]]] = False
+    return keep
 
 
 def _correlations(scores: pa.Table, domains: list[str]) -> Correlations:
     columns = [scores.column(f"{d}_raw").to_numpy(zero_copy_only=False) for d in domains]
     matrix = np.column_stack(columns).astype(np.float64)
     matrix = matrix[complete(matrix)]
-    found: list[tuple[float | None, ...]] = []
-    for first in range(len(domains)):
-        row = []
-        for second in range(len(domains)):
-            pair = matrix[:, [first, second]]
-            spread = len(pair) > 1 and np.ptp(pair[:, 0]) > 0 and np.ptp(pair[:, 1]) > 0
-            row.append(_number(_classical.correlations(pair)[0, 1]) if spread else None)
-        found.append(tuple(row))
+    found = [
+        tuple(
+            _number(_classical.correlation(matrix[:, first], matrix[:, second]))
+            if len(matrix) > 1
+            else None
+            for second in range(len(domains))
+        )
+        for first in range(len(domains))
+    ]
     return Correlations(n=len(matrix), names=tuple(domains), matrix=tuple(found))
 
 
@@ -412,17 +397,11 @@ def _named(data: Any) -> Questionnaire:
     names = table.column_names
     if "questionnaire" not in names or "version" not in names:
         return builtin()
-    distinct = {
-        (row["questionnaire"], row["version"])
-        for row in table.select(["questionnaire", "version"])
-        .group_by(["questionnaire", "version"])
-        .aggregate([])
-        .to_pylist()
-    }
-    if len(distinct) != 1:
-        message = f"the table names {len(distinct)} questionnaires: name the one to use"
+    groups = by_questionnaire(table)
+    if len(groups) != 1:
+        message = f"the table names {len(groups)} questionnaires: name the one to use"
         raise InvalidStudy([Problem("", message, "questionnaire")])
-    qid, version = next(iter(distinct))
+    (qid, version), _ = groups[0]
     try:
         return builtin(str(version), id=str(qid))
     except LookupError:

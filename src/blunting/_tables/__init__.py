@@ -5,10 +5,11 @@ At the height of the interchange layer, with dependencies of its own (the
 """
 
 from blunting._tables._core import plan, score_table, scores_schema
-from blunting._tables._engines import score, score_batches
+from blunting._tables._engines import by_questionnaire, score, score_batches
 from blunting._tables._layout import from_payloads, from_text, layout, payload_of
 
 __all__ = [
+    "by_questionnaire",
     "from_payloads",
     "from_text",
     "layout",

@@ -256,7 +256,7 @@ def _arrow(table: pa.Table, q: Questionnaire | None, keep: tuple[str, ...]) -> p
     if "questionnaire" not in table.column_names or "version" not in table.column_names:
         message = "the table has no questionnaire and version columns: name its questionnaire"
         raise InvalidResponse([Problem("", message, "column")])
-    groups = _by_questionnaire(table)
+    groups = by_questionnaire(table)
     if len(groups) != 1:  # the table is cut by questionnaire: plain first, to be taken from
         table = normal(table, keep)
     parts, order = [], []
@@ -273,7 +273,7 @@ def _arrow(table: pa.Table, q: Questionnaire | None, keep: tuple[str, ...]) -> p
     return joined.take(pa.array(np.argsort(np.concatenate(order), kind="stable")))
 
 
-def _by_questionnaire(table: pa.Table) -> list[tuple[tuple[str, str], np.ndarray]]:
+def by_questionnaire(table: pa.Table) -> list[tuple[tuple[str, str], np.ndarray]]:
     """The questionnaire and version each group of rows names, with the rows, in order."""
     names = [_names(table.column(name)) for name in ("questionnaire", "version")]
     distinct = [pc.unique(column) for column in names]

@@ -1,4 +1,4 @@
-"""Text: strict JSON, descriptions for messages, generated code, and the bounded memo.
+"""Text: strict JSON, descriptions for messages, generated code, the bounded memo, times.
 
 The lowest layer: it imports nothing else of blunting.
 """
@@ -13,6 +13,7 @@ from blunting._text._json import (
     orjson_module,
 )
 from blunting._text._memo import Memo
+from blunting._text._time import moment
 
 __all__ = [
     "MAX_DEPTH",
@@ -22,6 +23,7 @@ __all__ = [
     "define",
     "describe",
     "loads",
+    "moment",
     "nearest",
     "orjson_module",
     "pointer",
