@@ -26,14 +26,21 @@ from blunting._errors import InvalidResponse, Problem, Rejection
 from blunting._text import JSONTextError, describe, loads
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from tqdm import tqdm
+
+    from blunting._scoring import Score
 
 #: An input of more blocks than this is handled by several processes.
 _PARALLEL_FROM = 10
 #: Rows of a REDCap export handled together.
 _REDCAP_ROWS = 1000
+
+
+#: What a task that keeps its results keeps of each: its place ``NAME:LINE``, a
+#: REDCap row's event columns (``None`` for other inputs), and the result.
+Kept = tuple[str, "Mapping[str, str | None] | None", Any]
 
 
 @attrs.frozen
@@ -50,8 +57,8 @@ class Done:
     rejected: int
     #: The bytes of input it came from.
     size: int
-    #: For a task that keeps what it made (``report``): each, with its place ``NAME:LINE``.
-    kept: list[tuple[str, Any]] = attrs.Factory(list)
+    #: For a task that keeps what it made (``report``, ``stats``): each, as :data:`Kept`.
+    kept: list[Kept] = attrs.Factory(list)
     #: How many blank lines held no response, and were skipped.
     blank: int = 0
 
@@ -93,6 +100,15 @@ def _same(payload: object) -> object:
     return payload
 
 
+def _score_and_context(payload: Any) -> tuple[Score, Any]:
+    """A payload's score, and its answers to context questions as given (``report``).
+
+    A score's ``impact`` is ``None`` both when the question was not answered and
+    when the person preferred not to answer; the page tells the two apart.
+    """
+    return score(payload), payload.get("context")
+
+
 _JSON_LINES = Task(_score_text, json_lines, functools.partial(_score_text, valid=True))
 
 #: Every task, by name: an output format of ``score``, or another command. The
@@ -103,7 +119,7 @@ TASKS = {
     "csv": Task(csv_row, csv_lines, functools.partial(csv_row, valid=True)),
     "table": Task(score, table_lines, score),
     "validate": Task(validate, _nothing, _valid),
-    "report": Task(score, _nothing, score, keep=True),
+    "report": Task(_score_and_context, _nothing, _score_and_context, keep=True),
     "stats": Task(_checked, _nothing, _same, keep=True),
 }
 
@@ -191,12 +207,12 @@ def handle(task: str, block: Block, source_format: str = "json") -> Done:
             texts, numbers = resources, range(1, len(resources) + 1)
     work = TASKS[task]
     made: list[Made] = []
-    kept: list[tuple[str, Any]] = []
+    kept: list[Kept] = []
     for number, result in zip(numbers, results(texts, _maker(task, source_format)), strict=True):
         if isinstance(result, Rejection):
             problems += problem_lines(name, number, result)
         elif work.keep:
-            kept.append((f"{name}:{number}", result))
+            kept.append((f"{name}:{number}", None, result))
         else:
             made.append((number, None, result))
     accepted = len(made) + len(kept)
@@ -244,7 +260,7 @@ def redcap_handled(task: str, source: Source) -> Iterator[Done]:
             yield Done(b"", [f"{name}:1: {p}" for p in error.problems], 0, 1, read())
             return
         made: list[Made] = []
-        kept: list[tuple[str, Any]] = []
+        kept: list[Kept] = []
         problems: list[str] = []
         rejected = 0
         done = 0  # bytes read, and counted in a Done, so far
@@ -257,7 +273,7 @@ def redcap_handled(task: str, source: Source) -> Iterator[Done]:
                     for problem in result.problems
                 )
             elif work.keep:
-                kept.append((f"{name}:{row.line}", work.make_valid(result)))
+                kept.append((f"{name}:{row.line}", row.events, work.make_valid(result)))
             else:
                 made.append((row.line, row.events, work.make_valid(result)))  # checked: valid
             if len(made) + len(kept) + rejected >= _REDCAP_ROWS:
@@ -316,7 +332,7 @@ def table_handled(task: str, source: Source, run: TableRun) -> Iterator[Done]:
             for problem in listed
         ]
         made: list[Made] = []
-        kept: list[tuple[str, Any]] = []
+        kept: list[Kept] = []
         if run.sink is not None:
             run.sink(source_of(name), first, scores)
         elif work.keep or work.write is not _nothing:
@@ -326,7 +342,7 @@ def table_handled(task: str, source: Source, run: TableRun) -> Iterator[Done]:
             for index, row in zip(chosen, rows_chosen, strict=True):
                 payload, _ = tables.payload_of(read_as, row, named=named)
                 if work.keep:
-                    kept.append((f"{name}:{first + index}", work.make_valid(payload)))
+                    kept.append((f"{name}:{first + index}", None, work.make_valid(payload)))
                 else:
                     made.append((first + index, None, work.make_valid(payload)))
         accepted = len(valid) - len(rejected_rows)

@@ -172,7 +172,10 @@ def _report(arguments: argparse.Namespace) -> int:
     from blunting._cli._report import report  # noqa: PLC0415
 
     _fail(_outputs.writable(arguments.output))
-    return report(_batch.sources(arguments.files), arguments.output, arguments.source)
+    arguments.jobs = 1  # the scores are kept, in this process
+    return report(
+        lambda store: _run("report", arguments, store, sys.stderr.buffer), arguments.output
+    )
 
 
 def _stats(arguments: argparse.Namespace) -> int:
@@ -385,6 +388,7 @@ def _parser() -> argparse.ArgumentParser:
     reporter.add_argument("files", nargs="+", metavar="FILE", help="responses ('-': stdin)")
     reporter.add_argument("--output", metavar="FILE", required=True, help="the HTML file")
     _from(reporter)
+    _table_version(reporter)
     reporter.set_defaults(run=_report)
 
     statistician = command(

@@ -17,9 +17,9 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from blunting import _questionnaire
+from blunting._cli._html import STYLE
 from blunting._cli._inputs import UsageError
 from blunting._cli._outputs import atomic
-from blunting._cli._report import STYLE
 from blunting._cli._table_files import arrow
 from blunting._version import __version__
 
@@ -49,7 +49,7 @@ class Collected:
         self.payloads: list[dict[str, Any]] = []
 
     def __call__(self, done: Done) -> None:
-        self.payloads.extend(payload for _, payload in done.kept)
+        self.payloads.extend(payload for _, _, payload in done.kept)
 
     def questionnaire(self) -> _questionnaire.Questionnaire:
         """The one questionnaire the payloads answer; else :class:`UsageError`."""
