@@ -24,6 +24,7 @@ import attrs
 from blunting import _questionnaire
 from blunting._cli import _course, _timeline
 from blunting._cli._html import TAIL, head, readable, time
+from blunting._cli._inputs import UsageError
 from blunting._cli._outputs import atomic, standing
 from blunting._scoring import DomainScore, Score
 from blunting._text import moment
@@ -423,8 +424,8 @@ def _change_table(q: Questionnaire, course: list[Visit]) -> str:
     rows = []
     for key, title, _ in _parts(q, course[0].score):
         scored = [
-            (visit, result.scaled)
-            for visit in course
+            (index, visit, result.scaled)
+            for index, visit in enumerate(course)
             if (result := (visit.score.total if key == "total" else visit.score.domains.get(key)))
             and result.scaled is not None
         ]
@@ -434,13 +435,13 @@ def _change_table(q: Questionnaire, course: list[Visit]) -> str:
                 f'<tr><td>{escape(title)}</td><td class="words" colspan="3">{why}</td></tr>'
             )
             continue
-        (first, low), (last, high) = scored[0], scored[-1]
+        (first_at, first, low), (last_at, last, high) = scored[0], scored[-1]
         points = round(high, 1) - round(low, 1)
         sign = "+" if points > 0 else "\u2212" if points < 0 else ""
         rows.append(
             f'<tr data-part="{escape(key)}"><td>{escape(title)}</td>'
-            f"<td>{low:.1f} <small>({_when(first, course.index(first))})</small></td>"
-            f"<td>{high:.1f} <small>({_when(last, course.index(last))})</small></td>"
+            f"<td>{low:.1f} <small>({_when(first, first_at)})</small></td>"
+            f"<td>{high:.1f} <small>({_when(last, last_at)})</small></td>"
             f'<td class="change">{sign}{abs(points):.1f} points</td></tr>'
         )
     return (
@@ -526,7 +527,8 @@ def _marks(
 def _section(number: int, who: str, visits: list[Visit]) -> str:
     """A respondent's part of the page: the latest scores, their course, every answer."""
     dated = [v for v in visits if v.score.completed]
-    latest = dated[-1] if dated else visits[-1]
+    latest_at = max((i for i, v in enumerate(visits) if v.score.completed), default=len(visits) - 1)
+    latest = visits[latest_at]
     q = _questionnaire.builtin(latest.score.version, id=latest.score.questionnaire)
 
     def same(visit: Visit) -> bool:
@@ -543,7 +545,7 @@ def _section(number: int, who: str, visits: list[Visit]) -> str:
         ),
         f"<h2>{escape(who)}</h2>",
         f"<p>{count}{span}.</p>",
-        f"<h3>Latest response ({_when(latest, visits.index(latest))})</h3>",
+        f"<h3>Latest response ({_when(latest, latest_at)})</h3>",
         (
             "<p>Scaled from 0 (none of the changes asked about) to 100 (the most the "
             "questionnaire can show):</p>"
@@ -636,7 +638,10 @@ def page(store: Store, rejected: int) -> Iterator[str]:
 def report(run: Any, output: str) -> int:
     """Score every response with ``run(store)``, then write the page; the exit status."""
     with tempfile.TemporaryDirectory(prefix="blunting-report-") as folder:
-        store = Store(folder)
+        try:
+            store = Store(folder)
+        except sqlite3.Error as error:
+            raise UsageError(f"cannot keep the scores in {folder}: {error}") from None
         try:
             sys.stdout.flush()
             counts = run(store)
@@ -645,6 +650,8 @@ def report(run: Any, output: str) -> int:
             with atomic(output, sys.stdout.buffer) as out:
                 for piece in page(store, counts.rejected):
                     out.write(piece.encode())
+        except sqlite3.Error as error:  # the temporary folder's disk is full, say
+            raise UsageError(f"cannot keep the scores in {folder}: {error}") from None
         finally:
             with contextlib.suppress(sqlite3.Error):
                 store.close()
