@@ -464,7 +464,7 @@ def test_the_change_since_the_first_response_is_in_points_and_nothing_more(page:
             ]
             scaled = [r.scaled for r in results if r.scaled is not None]
             row = table.locator(f'tr[data-part="{part}"]')
-            change = round(scaled[-1], 1) - round(scaled[0], 1)
+            change = round(scaled[-1] - scaled[0], 1)
             sign = "+" if change > 0 else "\u2212" if change < 0 else ""
             assert row.locator("td.change").inner_text() == f"{sign}{abs(change):.1f} points"
         words = table.inner_text().lower()

@@ -28,6 +28,8 @@ td, th { padding: .15em .6em; text-align: right; border-bottom: 1px solid #ddd;
 th:first-child, td:first-child { text-align: left; }
 td.words, th.words { text-align: left; }
 td ul { margin: 0; padding-left: 1.1em; }
+dl.questions { font-size: .85em; color: #444; } dl.questions dt { font-weight: 600; float: left;
+  margin-right: .4em; } dl.questions dd { margin: 0 0 .2em; }
 time, .nowrap { white-space: nowrap; }
 svg { max-width: 100%; height: auto; }
 svg text { font: 12px system-ui, sans-serif; fill: #222; } svg text.title { font-weight: 600; }
@@ -39,7 +41,7 @@ table.answers { width: 100%; } th.several { min-width: 18em; }
   table { font-size: 9pt; }
   section.page { break-before: page; }
   h2 { margin-top: .4em; }
-  svg, tr, table.changes, .keep { break-inside: avoid; }
+  svg, tr, table.changes, dl, .keep { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
 }

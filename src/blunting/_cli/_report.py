@@ -436,7 +436,7 @@ def _change_table(q: Questionnaire, course: list[Visit]) -> str:
             )
             continue
         (first_at, first, low), (last_at, last, high) = scored[0], scored[-1]
-        points = round(high, 1) - round(low, 1)
+        points = round(high - low, 1)  # the change itself, not of the rounded scores
         sign = "+" if points > 0 else "\u2212" if points < 0 else ""
         rows.append(
             f'<tr data-part="{escape(key)}"><td>{escape(title)}</td>'
@@ -491,7 +491,7 @@ def _answers_table(q: Questionnaire, visits: list[Visit]) -> str:
             f'<tr data-when="{escape(visit.when)}"><td>{_when(visit, index)}</td>'
             f"{''.join(cells)}</tr>"
         )
-    key = "".join(f"<dt>{escape(_short(item))}</dt><dd>{escape(item.text)}</dd>" for item in items)
+    key = "".join(f"<dt>{escape(_short(item))}:</dt><dd>{escape(item.text)}</dd>" for item in items)
     return (
         f'<table class="answers"><tr><th>Completed</th>{heads}</tr>{"".join(rows)}</table>'
         f'<dl class="questions">{key}</dl>'
