@@ -8,6 +8,7 @@ row for row, in batches of any size.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from typing import TYPE_CHECKING, Any
@@ -257,3 +258,36 @@ def test_a_parquet_output_holds_every_row_rejected_ones_too(
     assert scores.column("problems").to_pylist()[1]
     expected = tables.score(pq.read_table(tmp_path / "bad.parquet"), keep=["visit"])
     assert scores.drop(["source", "line"]).equals(expected)
+
+
+def test_a_timestamp_completion_time_is_written_and_shown_as_its_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A time-zone-aware ``completed`` column is the same study as its RFC 3339 text in UTC."""
+    sent = [json.loads(p.read_text("utf-8")) for p in sorted((ROOT / "examples").glob("*.json"))]
+    times = [dt.datetime(2026, 3, day, 8, 30, tzinfo=dt.UTC) for day in range(1, len(sent) + 1)]
+    for made, when in zip(sent, times, strict=True):
+        made["completed"] = when.isoformat().replace("+00:00", "Z")
+    as_text = tables.from_payloads(sent)
+    at = as_text.column_names.index("completed")
+    stamped = as_text.set_column(at, "completed", pa.array(times, pa.timestamp("us", "UTC")))
+    pq.write_table(as_text, tmp_path / "text.parquet")
+    pq.write_table(stamped, tmp_path / "stamped.parquet")
+    for output_format in ("jsonl", "csv", "table"):
+        outputs = []
+        for name in ("text", "stamped"):
+            source = str(tmp_path / f"{name}.parquet")
+            status, printed, err = _run(["score", "--format", output_format, source], capsys)
+            assert (status, err) == (_main.OK, f"blunting: {len(sent)} scored, 0 rejected\n")
+            outputs.append(printed.replace(source, "SOURCE"))
+        assert outputs[0] == outputs[1]
+        assert "2026-03-01" in outputs[1]
+    pages = []
+    for name in ("text", "stamped"):
+        page = tmp_path / f"{name}.html"
+        status, _, err = _run(
+            ["report", str(tmp_path / f"{name}.parquet"), "--output", str(page)], capsys
+        )
+        assert status == _main.OK, err
+        pages.append(page.read_text())
+    assert pages[0] == pages[1]

@@ -338,7 +338,8 @@ def table_handled(task: str, source: Source, run: TableRun) -> Iterator[Done]:
         elif work.keep or work.write is not _nothing:
             named = "questionnaire" in data.column_names or "version" in data.column_names
             chosen = [int(i) for i in valid.nonzero()[0]]
-            rows_chosen = data.take(pa.array(chosen, pa.int64())).to_pylist()
+            taken = data.take(pa.array(chosen, pa.int64()))
+            rows_chosen = tables.normal(taken, ()).to_pylist()  # a timestamp as its text
             for index, row in zip(chosen, rows_chosen, strict=True):
                 payload, _ = tables.payload_of(read_as, row, named=named)
                 if work.keep:

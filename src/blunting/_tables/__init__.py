@@ -4,7 +4,7 @@ At the height of the interchange layer, with dependencies of its own (the
 ``tables`` extra: pyarrow and numpy). ``blunting.tables`` shows what is here.
 """
 
-from blunting._tables._core import plan, score_table, scores_schema
+from blunting._tables._core import normal, plan, score_table, scores_schema
 from blunting._tables._engines import by_questionnaire, score, score_batches
 from blunting._tables._layout import from_payloads, from_text, layout, payload_of
 
@@ -13,6 +13,7 @@ __all__ = [
     "from_payloads",
     "from_text",
     "layout",
+    "normal",
     "payload_of",
     "plan",
     "score",
