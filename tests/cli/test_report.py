@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import itertools
 import json
 import random
@@ -22,6 +23,7 @@ import pytest
 
 import blunting
 from conftest import ROOT
+from report_reading import tick_times
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -125,8 +127,42 @@ def clinic() -> list[dict[str, Any]]:
     )
     visits.append(payload("p-03", "2026-04-01T08:00:00Z", lambda _k: 0, {"impact": 0}))
     visits.append(payload(None, None, lambda _k: 4, {"impact": 4}))
+    # p-04: empathy (so the total) not scored at the first visit; crying estimated at the
+    # second, and not scored (nor the total) at the third, in India's offset
+    leave_out = [
+        {"empathy_2", "empathy_3", "empathy_4", "empathy_5", "empathy_6"},
+        {"crying_3"},
+        {"crying_2", "crying_3", "crying_4", "crying_5", "crying_6"},
+    ]
+    for day, (missing, answer) in enumerate(zip(leave_out, (1, 3, 2), strict=True), 1):
+        visits.append(
+            payload(
+                "p-04",
+                f"2026-06-0{day}T10:00:00+05:30",
+                lambda k, m=missing, a=answer: None if k in m else a,
+                {"impact": 2},
+            )
+        )
+    # p-05: twice on one day, the second without the impact question: ticks are hours
+    visits.append(payload("p-05", "2026-03-14T09:30:00Z", lambda _k: 1, {"impact": 1}))
+    visits.append(payload("p-05", "2026-03-14T16:10:00Z", lambda _k: 2, {}))
     rng.shuffle(visits)
     return visits
+
+
+def mixed() -> list[dict[str, Any]]:
+    """p-06 answered version 1.0.0, then 1.1.0; p-07 twice with a time and once without."""
+    old = {"sexual_side_effects": "prefer_not_to_say", "medications": None, "impact": 1}
+    made = [payload("p-06", "2026-01-10T09:00:00Z", lambda _k: 2, old)]
+    made[0]["version"] = "1.0.0"
+    made += (
+        payload("p-06", f"2026-0{month}-10T09:00:00Z", lambda _k: 1, {"medications": ["ssri"]})
+        for month in (3, 4)
+    )
+    made.append(payload("p-07", "2026-02-01T09:00:00Z", lambda _k: 3, {"medications": []}))
+    made.append(payload("p-07", None, lambda _k: 3, {"medications": ["ssri"]}))
+    made.append(payload("p-07", "2026-03-01T09:00:00Z", lambda _k: 2, {"medications": ["ssri"]}))
+    return made
 
 
 def respondents() -> dict[str, list[dict[str, Any]]]:
@@ -222,7 +258,7 @@ def test_the_command_reports_the_rejected_line_and_writes_the_rest(
     assert done.stderr.splitlines() == [
         f'{output.parent / "responses.jsonl"}:3: /version: "version" is a required property',
         f'{output.parent / "responses.jsonl"}:3: /answers: "answers" is a required property',
-        f"blunting: {scored} scored, 1 rejected; 5 respondents in {output}",
+        f"blunting: {scored} scored, 1 rejected; 7 respondents in {output}",
     ]
     assert output.read_text().startswith("<!DOCTYPE html>")
 
@@ -252,11 +288,12 @@ def test_the_index_links_every_respondent_with_their_dates(page: Page) -> None:
             assert cells.nth(3).inner_text() == readable(visits[-1]["completed"])
 
 
-def test_headers_name_the_questionnaire_and_both_versions(page: Page) -> None:
-    expected = f"Questionnaire {Q.id}, version {Q.version} · blunting {blunting.__version__}"
+def test_headers_name_the_person_the_questionnaire_and_both_versions(page: Page) -> None:
+    versions = f"questionnaire {Q.id}, version {Q.version} · blunting {blunting.__version__}"
     for index in range(page.locator("section.respondent").count()):
-        running = page.locator("section.respondent").nth(index).locator(".running")
-        assert running.inner_text() == expected
+        found = page.locator("section.respondent").nth(index)
+        running = found.locator("thead .running")
+        assert running.inner_text() == f"{found.locator('h2').inner_text()} · {versions}"
     assert f"{Q.id} {Q.version}" in page.inner_text("header .running")
     assert blunting.__version__ in page.inner_text("header .running")
 
@@ -264,8 +301,9 @@ def test_headers_name_the_questionnaire_and_both_versions(page: Page) -> None:
 def test_each_respondent_has_bars_of_their_latest_scores(page: Page) -> None:
     for respondent, visits in respondents().items():
         score = blunting.score(visits[-1])
-        expected = {d.id: score.domains[d.id].scaled for d in Q.domains}
-        expected["total"] = score.total.scaled
+        parts = {d.id: score.domains[d.id].scaled for d in Q.domains}
+        parts["total"] = score.total.scaled
+        expected = {part: scaled for part, scaled in parts.items() if scaled is not None}
         shown = section(page, respondent)
         assert readable(visits[-1]["completed"]) in shown.locator("h3").first.inner_text()
         bars = shown.locator("svg.bars rect.bar")
@@ -276,7 +314,7 @@ def test_each_respondent_has_bars_of_their_latest_scores(page: Page) -> None:
             assert part is not None
             scaled = expected[part]
             assert scaled is not None
-            width = box(tracks.nth(index))["width"] * scaled / 100
+            width = box(tracks.nth(PARTS.index(part)))["width"] * scaled / 100
             assert box(bars.nth(index))["width"] == pytest.approx(width, abs=0.5)
             assert f"{scaled:.1f}" in (shown.locator("svg.bars").text_content() or "")
 
@@ -297,6 +335,8 @@ def test_points_are_spaced_by_date_and_placed_by_score(page: Page) -> None:
             points = panel.locator("circle.point")
             scored = [(s, r) for s, r in zip(stamps, results, strict=True) if r.scaled is not None]
             assert points.count() == len(scored)
+            if len(scored) < 2:
+                continue
             xs = [centre_x(points.nth(i)) for i in range(points.count())]
             ys = [box(points.nth(i))["y"] for i in range(points.count())]
             (t0, _), (t1, _) = scored[0], scored[-1]
@@ -458,18 +498,41 @@ def test_the_change_since_the_first_response_is_in_points_and_nothing_more(page:
             assert table.count() == 0
             continue
         for part in PARTS:
-            results = [
-                blunting.score(v).total if part == "total" else blunting.score(v).domains[part]
-                for v in visits
-            ]
-            scaled = [r.scaled for r in results if r.scaled is not None]
             row = table.locator(f'tr[data-part="{part}"]')
-            change = round(scaled[-1] - scaled[0], 1)
+            scored = [
+                (visit, result)
+                for visit in visits
+                for score in [blunting.score(visit)]
+                for result in [score.total if part == "total" else score.domains[part]]
+                if result.scaled is not None
+            ]
+            if len(scored) < 2:
+                said = "scored at one response only" if scored else "not scored"
+                assert row.locator("td").nth(1).inner_text() == said
+                continue
+            (first, low), (last, high) = scored[0], scored[-1]
+            for cell, visit, result in ((1, first, low), (2, last, high)):
+                shown = row.locator("td").nth(cell).inner_text()
+                estimate = ", estimated" if result.prorated else ""
+                assert shown == f"{result.scaled:.1f} ({readable(visit['completed'])}{estimate})"
+            change = round(high.scaled - low.scaled, 1)  # type: ignore[operator]
             sign = "+" if change > 0 else "\u2212" if change < 0 else ""
             assert row.locator("td.change").inner_text() == f"{sign}{abs(change):.1f} points"
         words = table.inner_text().lower()
         for judgement in ("improv", "worse", "better", "mild", "severe", "normal"):
             assert judgement not in words
+
+
+def test_the_first_and_last_scored_responses_are_the_ones_compared(page: Page) -> None:
+    table = section(page, "p-04").locator("table.changes")
+    visits = respondents()["p-04"]
+    empathy = table.locator('tr[data-part="empathy"] td')
+    assert readable(visits[1]["completed"]) in empathy.nth(1).inner_text()  # not the first
+    crying = table.locator('tr[data-part="crying"] td')
+    assert crying.nth(2).inner_text().endswith(", estimated)")  # the last scored, the second
+    assert readable(visits[1]["completed"]) in crying.nth(2).inner_text()
+    total = table.locator('tr[data-part="total"] td')
+    assert total.nth(1).inner_text() == "scored at one response only"
 
 
 def test_one_colour_throughout_none_that_means_good_or_bad(page: Page) -> None:
@@ -496,49 +559,59 @@ def test_dates_read_as_people_read_them_and_never_wrap(
         assert "5 Jan 2026, 10:00 +01:00" in shown.inner_text("body")
 
 
-def _tick_time(lines: list[str], zone: dt.tzinfo) -> dt.datetime:
-    """The time a tick's label names: "Feb" over "2026" is 1 Feb 2026, 00:00, in ``zone``."""
-    month, year = lines
-    return dt.datetime(int(year), MONTHS.index(month) + 1, 1, tzinfo=zone)
-
-
 def test_ticks_are_readable_and_fall_where_their_dates_are(page: Page) -> None:
-    visits = respondents()["p-01"]
-    chart = section(page, "p-01").locator("svg.course")
-    ticks = chart.locator("text.tick")
-    assert 3 <= ticks.count() <= 7
-    first = dt.datetime.fromisoformat(visits[0]["completed"])
-    points = chart.locator('g.panel[data-part="positive"] circle.point')
-    x0, x1 = centre_x(points.first), centre_x(points.last)
-    t0 = first.timestamp()
-    t1 = dt.datetime.fromisoformat(visits[-1]["completed"]).timestamp()
-    boxes = []
-    for index in range(ticks.count()):
-        tick = ticks.nth(index)
-        lines = tick.locator("tspan").all_text_contents()
-        when = _tick_time(lines, first.tzinfo or dt.UTC)
-        expected = x0 + (x1 - x0) * (when.timestamp() - t0) / (t1 - t0)
-        assert centre_x(tick) == pytest.approx(expected, abs=1.5)
-        boxes.append(box(tick))
-    chart_box = box(chart)
-    for left, right in itertools.pairwise(boxes):
-        assert left["x"] + left["width"] < right["x"]  # no label overlaps the next
-    assert all(
-        chart_box["x"] <= b["x"] and b["x"] + b["width"] <= chart_box["x"] + chart_box["width"]
-        for b in boxes
-    )
+    charted = 0
+    for respondent, visits in respondents().items():
+        chart = section(page, respondent).locator("svg.course")
+        if len(visits) < 2:
+            continue
+        charted += 1
+        ticks = chart.locator("text.tick")
+        assert 1 <= ticks.count() <= 7
+        first = dt.datetime.fromisoformat(visits[0]["completed"])
+        marks = chart.locator("g.time-axis line.visit")
+        assert marks.count() == len(visits)
+        x0, x1 = centre_x(marks.first), centre_x(marks.last)
+        t0 = first.timestamp()
+        t1 = dt.datetime.fromisoformat(visits[-1]["completed"]).timestamp()
+        labels = [ticks.nth(i).locator("tspan").all_text_contents() for i in range(ticks.count())]
+        zone = first.tzinfo
+        assert zone is not None
+        boxes = []
+        for index, when in enumerate(tick_times(labels, zone)):  # in the first visit's offset
+            expected = x0 + (x1 - x0) * (when.timestamp() - t0) / (t1 - t0)
+            assert centre_x(ticks.nth(index)) == pytest.approx(expected, abs=1.5), labels
+            boxes.append(box(ticks.nth(index)))
+        chart_box = box(chart)
+        for left, right in itertools.pairwise(boxes):
+            assert left["x"] + left["width"] < right["x"], labels  # no label overlaps the next
+        assert all(
+            chart_box["x"] <= b["x"] and b["x"] + b["width"] <= chart_box["x"] + chart_box["width"]
+            for b in boxes
+        )
+    assert charted == 5
 
 
-def test_printed_one_respondent_a_page_with_the_header(page: Page) -> None:
+def test_printed_one_respondent_a_page_every_page_naming_them(page: Page) -> None:
+    from pypdf import PdfReader  # noqa: PLC0415
+
     page.emulate_media(media="print")
     sections = page.locator("section.respondent")
+    titles = sections.locator("h2").all_inner_texts()
     for index in range(sections.count()):
         assert sections.nth(index).evaluate("e => getComputedStyle(e).breakBefore") == "page"
-    pdf = page.pdf(format="A4")
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    assert pages >= 1 + sections.count()
-    style = page.inner_html("style")
-    assert f"questionnaire {Q.id} {Q.version} · blunting {blunting.__version__}" in style
+    printed = PdfReader(io.BytesIO(page.pdf(format="A4"))).pages
+    texts = [" ".join(p.extract_text().split()) for p in printed]
+    header = f"Emotional blunting scores · questionnaire {Q.id} {Q.version} · blunting"
+    for number, text in enumerate(texts, 1):
+        assert header in text, number
+        assert f"page {number} of {len(texts)}" in text
+    named = []
+    for text in texts[1:]:  # the index first, then each respondent's pages
+        (who,) = [title for title in titles if f"{title} · questionnaire {Q.id}" in text]
+        named.append(who)
+    assert [who for who, _ in itertools.groupby(named)] == titles
+    assert len(named) > len(titles)  # some run over a page, and their next page names them
 
 
 def test_every_format_of_the_same_responses_gives_the_same_page(tmp_path: Path) -> None:
@@ -643,13 +716,13 @@ def test_a_domain_that_is_not_scored_has_no_bar(browser: Browser, tmp_path: Path
 
 
 def test_many_respondents_each_in_the_index_and_in_order(browser: Browser, tmp_path: Path) -> None:
-    count = 120
+    names = [f"r{n}" for n in range(110)] + ["R3", "a", "B", "é1", "e1", "r02"]
     source = tmp_path / "many.jsonl"
     with source.open("w") as out:
         for visit in range(2):
-            for number in reversed(range(count)):
+            for number, name in enumerate(reversed(names)):
                 made = payload(
-                    f"r{number:04d}",
+                    name,
                     f"2026-0{visit + 1}-01T09:00:00Z",
                     lambda _k, n=number: n % 5,
                     {"impact": number % 5},
@@ -660,7 +733,79 @@ def test_many_respondents_each_in_the_index_and_in_order(browser: Browser, tmp_p
     assert done.returncode == 0, done.stderr
     for shown in opened(browser, output):
         links = shown.locator("nav.index a")
-        assert links.count() == count
+        assert links.count() == len(names)
         headings = shown.locator("section.respondent h2").all_inner_texts()
-        assert headings == [f"Respondent r{n:04d}" for n in range(count)]
+        assert sorted(headings) == sorted(f"Respondent {n}" for n in names)
         assert links.all_inner_texts() == headings
+        targets = shown.evaluate(
+            """() => [...document.querySelectorAll('nav.index a')].map(
+                a => document.querySelector(a.getAttribute('href') + ' h2').textContent)"""
+        )
+        assert targets == headings  # each link leads to its own respondent
+        at = {title: index for index, title in enumerate(headings)}
+        for before, after in (("r2", "r10"), ("r9", "r100"), ("r1", "r02")):
+            assert at[f"Respondent {before}"] < at[f"Respondent {after}"]  # numbers as numbers
+
+
+def test_a_declined_and_an_unasked_impact_are_told_apart(page: Page) -> None:
+    declined = section(page, "p-01").locator('g.panel[data-part="impact"] line.missing')
+    assert declined.locator("title").text_content() == (
+        f"{readable(respondents()['p-01'][2]['completed'])}: {LABELS['impact'][None]}"
+    )
+    unasked = section(page, "p-05").locator('g.panel[data-part="impact"] line.missing')
+    assert unasked.locator("title").text_content() == (
+        f"{readable(respondents()['p-05'][1]['completed'])}: not answered"
+    )
+
+
+@pytest.fixture(scope="module")
+def mixed_page(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+    folder = tmp_path_factory.mktemp("mixed")
+    source = folder / "responses.jsonl"
+    source.write_text("".join(json.dumps(p) + "\n" for p in mixed()))
+    output = folder / "report.html"
+    done = make_report(source, "--output", output)
+    assert done.returncode == 0, done.stderr
+    yield from opened(browser, output)
+
+
+def test_each_response_is_read_in_the_words_of_its_own_version(mixed_page: Page) -> None:
+    shown = section(mixed_page, "p-06")
+    rows = shown.locator("table.answers tr[data-when]")
+    old = blunting.questionnaire("1.0.0")
+    said = {i.id: {o.value: o.label for o in i.options} for i in old.items if i.domain is None}
+    first = rows.nth(0)
+    assert first.locator('td[data-item="medications"]').inner_text() == "Prefer not to answer"
+    assert (
+        first.locator('td[data-item="sexual_side_effects"]').inner_text()
+        == said["sexual_side_effects"]["prefer_not_to_say"]
+    )
+    versions = shown.locator("table.scores tr[data-when] td:nth-child(2)").all_inner_texts()
+    assert versions == ["1.0.0", "1.1.0", "1.1.0"]
+    # both versions on one chart, the change of version marked where it happened
+    chart = shown.locator("svg.course")
+    assert chart.locator('g.panel[data-part="total"] circle.point').count() == 3
+    marks = chart.locator('g.lane[data-part="version"] g.change')
+    assert [marks.nth(i).get_attribute("data-text") for i in range(marks.count())] == [
+        "1.0.0",
+        "1.1.0",
+    ]
+    visits = [p for p in mixed() if p["respondent"] == "p-06"]
+    assert marks.nth(1).get_attribute("data-when") == visits[1]["completed"]
+    assert shown.locator(".left-out").count() == 0
+
+
+def test_responses_left_off_the_chart_are_counted_and_listed(mixed_page: Page) -> None:
+    shown = section(mixed_page, "p-07")
+    assert shown.locator(".left-out").inner_text().startswith("1 response not on the chart")
+    chart = shown.locator("svg.course")
+    assert chart.locator('g.panel[data-part="total"] circle.point').count() == 2
+    rows = shown.locator("table.answers tr[data-when]")
+    assert rows.count() == 3
+    assert rows.nth(2).locator("td").first.inner_text() == "3. no date"
+    medicines = rows.locator('td[data-item="medications"]')
+    assert medicines.nth(0).inner_text() == "nothing chosen"
+    assert medicines.nth(1).locator(".moved").inner_text() == (
+        f"Added: {LABELS['medications']['ssri']}"
+    )
+    assert medicines.nth(2).locator(".moved").count() == 0  # the undated one is not compared

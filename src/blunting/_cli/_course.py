@@ -55,31 +55,32 @@ class Panel:
     points: tuple[Point, ...]
     #: The panel's height in pixels.
     size: int
-    #: What a missing point is called in the legend ("not scored", "not answered").
-    missing: str
 
 
 @attrs.frozen
 class Lane:
-    """A question of several answers: a numbered mark at each visit where it changed."""
+    """A row of marks at the visits where something changed: a list's answer, the version."""
 
     key: str
     title: str
-    #: ``(visit index, number)`` of each mark.
-    marks: tuple[tuple[int, int], ...]
+    #: ``(visit index, text)`` of each mark.
+    marks: tuple[tuple[int, str], ...]
+    #: Whether each mark is a number in a circle (a list's changes, keyed below the chart);
+    #: else its text, beside a tick.
+    circled: bool = False
 
 
 def score_panel(key: str, title: str, points: Sequence[Point]) -> Panel:
     """A panel of scaled scores, from 0 to 100."""
     levels = tuple((level / 100, str(level)) for level in (0, 50, 100))
-    return Panel(key, title, levels, tuple(points), _SCORES, "not scored")
+    return Panel(key, title, levels, tuple(points), _SCORES)
 
 
 def word_panel(key: str, title: str, words: Sequence[str], points: Sequence[Point]) -> Panel:
     """A panel of ordered answer options, each level labelled with its words."""
     top = max(len(words) - 1, 1)
     levels = tuple((index / top, word) for index, word in enumerate(words))
-    return Panel(key, title, levels, tuple(points), _STEP * top, "not answered")
+    return Panel(key, title, levels, tuple(points), _STEP * top)
 
 
 def _legend(y: float) -> str:
@@ -157,12 +158,18 @@ def _lane(lane: Lane, axis: Axis, top: float, when: Sequence[str]) -> str:
         f'<text class="title" x="{LEFT}" y="{top + 12}">{escape(lane.title)}</text>',
         f'<line class="grid" x1="{LEFT}" x2="{LEFT + PLOT}" y1="{y}" y2="{y}"/>',
     ]
-    for index, number in lane.marks:
+    for index, text in lane.marks:
         x = axis.xs[index]
-        parts.append(
-            f'<g class="change" data-when="{escape(when[index])}" data-number="{number}">'
+        shape = (
             f'<circle cx="{x:.1f}" cy="{y}" r="8" fill="#fff" stroke="{INK}" stroke-width="1.5"/>'
-            f'<text x="{x:.1f}" y="{y + 4}" text-anchor="middle">{number}</text></g>'
+            f'<text x="{x:.1f}" y="{y + 4}" text-anchor="middle">{escape(text)}</text>'
+            if lane.circled
+            else f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y - 7}" y2="{y + 7}" stroke="{INK}"/>'
+            f'<text x="{x + 4:.1f}" y="{y + 4}">{escape(text)}</text>'
+        )
+        parts.append(
+            f'<g class="change" data-when="{escape(when[index])}" data-text="{escape(text)}">'
+            f"{shape}</g>"
         )
     parts.append("</g>")
     return "".join(parts)
@@ -176,7 +183,8 @@ def _axis(axis: Axis, top: float) -> str:
         )
     ]
     parts += (
-        f'<line class="axis" x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + 4}"/>' for x in axis.xs
+        f'<line class="axis visit" x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + 4}"/>'
+        for x in axis.xs
     )
     for x, lines in axis.ticks:
         spans = "".join(

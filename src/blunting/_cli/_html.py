@@ -6,7 +6,7 @@ nothing fetched. Every text that came from a file is escaped.
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from html import escape
 
 from blunting._text import moment
@@ -27,6 +27,9 @@ td, th { padding: .15em .6em; text-align: right; border-bottom: 1px solid #ddd;
   vertical-align: top; }
 th:first-child, td:first-child { text-align: left; }
 td.words, th.words { text-align: left; }
+table.sheet { width: 100%; margin: 0; } table.sheet > * > tr > td { padding: 0; border: 0;
+  text-align: left; }
+table.sheet td.running { border-bottom: 1px solid #ccc; padding-bottom: .2em; }
 td ul { margin: 0; padding-left: 1.1em; }
 dl.questions { font-size: .85em; color: #444; } dl.questions dt { font-weight: 600; float: left;
   margin-right: .4em; } dl.questions dd { margin: 0 0 .2em; }
@@ -41,7 +44,7 @@ table.answers { width: 100%; } th.several { min-width: 18em; }
   table { font-size: 9pt; }
   section.page { break-before: page; }
   h2 { margin-top: .4em; }
-  svg, tr, table.changes, dl, .keep { break-inside: avoid; }
+  svg, table:not(.sheet) tr, table.changes, dl { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
 }
@@ -52,19 +55,23 @@ def readable(text: str) -> str:
     """An RFC 3339 time as people read it: ``5 Jan 2026, 10:00 +01:00``.
 
     Seconds are shown only when there are some; fractions of a second are
-    not. The offset is the one the time was given in (``Z`` is ``+00:00``).
+    not. The offset is the one the time was given in, as given (``Z`` is
+    ``+00:00``; ``-00:00``, "offset unknown", stays ``-00:00``).
     """
     when = moment(text)
     clock = f"{when:%H:%M}" + (f":{when:%S}" if when.second else "")
-    return f"{when.day} {MONTHS[when.month - 1]} {when.year:04d}, {clock} {offset(when)}"
+    zone = "+00:00" if text[-1] in "Zz" else text[-6:]
+    return f"{when.day} {MONTHS[when.month - 1]} {when.year:04d}, {clock} {zone}"
 
 
-def offset(when: dt.datetime) -> str:
-    """The UTC offset of an aware time, as ``+01:00``."""
-    minutes = round((when.utcoffset() or dt.timedelta()).total_seconds() / 60)
-    sign = "-" if minutes < 0 else "+"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"{sign}{hours:02d}:{minutes:02d}"
+#: Characters shown as escapes (``\u0000``) rather than written raw: controls,
+#: which HTML forbids or a reader cannot see.
+_UNSEEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    r"""Text from a file, escaped for HTML, control characters shown as ``\uXXXX``."""
+    return escape(_UNSEEN.sub(lambda found: f"\\u{ord(found.group()):04x}", text))
 
 
 def time(text: str) -> str:

@@ -17,11 +17,10 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from blunting import _questionnaire
-from blunting._cli._html import STYLE
+from blunting._cli._html import document
 from blunting._cli._inputs import UsageError
 from blunting._cli._outputs import atomic
 from blunting._cli._table_files import arrow
-from blunting._version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -105,17 +104,12 @@ def page(analysis: Analysis, rejected: int) -> str:
         _retest(analysis.retest),
     ]
     title = f"{analysis.questionnaire} {analysis.version}: evidence from this study"
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title>"
-        f"<style>{STYLE}{_MORE_STYLE}</style></head><body>"
+    body = (
         f"<h1>{escape(title)}</h1>"
         f'<p class="note statement">{escape(analysis.statement)}</p>'
         f"{skipped}{''.join(sections)}"
-        f"<footer><p>Made by blunting {escape(__version__)}.</p></footer>"
-        "</body></html>\n"
     )
+    return document(title, body, _MORE_STYLE)
 
 
 def _number(value: float | None, digits: int = 2) -> str:

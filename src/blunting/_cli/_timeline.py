@@ -1,9 +1,10 @@
 """The report's axis of time: where a response's time falls, and the ticks people read.
 
 Points are placed by the instant each response was completed, so they are
-spaced as the visits were. Ticks fall on calendar steps (minutes, hours,
-days, Mondays, first days of months, years) in the offset of the respondent's
-first dated response, labelled in two short lines ("5 Jan" over "2026").
+spaced as the visits were. Ticks fall on calendar steps (seconds, minutes,
+hours, days, Mondays, first days of months, years) in the offset of the
+respondent's first dated response, labelled in short lines ("5 Jan" over
+"2026"; "10:00" over "5 Jan 2026", then "11:00" alone on the same day).
 Responses with no completion time are placed in their order instead, evenly,
 and the axis says so.
 """
@@ -27,6 +28,14 @@ MOST_TICKS = 7
 _PAD = 0.04
 
 _Tick = tuple[float, tuple[str, ...]]
+
+
+def _seconds(start: dt.datetime, n: int) -> Iterator[dt.datetime]:
+    at = start.replace(microsecond=0)
+    at -= dt.timedelta(seconds=at.second % n)
+    while True:
+        yield at
+        at += dt.timedelta(seconds=n)
 
 
 def _minutes(start: dt.datetime, n: int) -> Iterator[dt.datetime]:
@@ -71,31 +80,46 @@ def _months(start: dt.datetime, n: int) -> Iterator[dt.datetime]:
 
 
 def _years(start: dt.datetime, n: int) -> Iterator[dt.datetime]:
-    year = max(start.year // n * n, 1)
+    year = start.year // n * n or n  # there is no year 0
     while True:
         yield start.replace(year=year, month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
         year += n
 
 
-def _clock(at: dt.datetime) -> tuple[str, ...]:
-    return (f"{at:%H:%M}", f"{at.day} {MONTHS[at.month - 1]} {at.year:04d}")
+def _date(at: dt.datetime, before: dt.datetime | None) -> tuple[str, ...]:
+    """A clock tick's second line: the day, when it is not the tick before's (its year first)."""
+    if before is not None and before.date() == at.date():
+        return ()
+    day = f"{at.day} {MONTHS[at.month - 1]}"
+    return (f"{day} {at.year:04d}" if before is None or before.year != at.year else day,)
 
 
-def _day(at: dt.datetime) -> tuple[str, ...]:
+def _clock(at: dt.datetime, before: dt.datetime | None) -> tuple[str, ...]:
+    return (f"{at:%H:%M}", *_date(at, before))
+
+
+def _clock_seconds(at: dt.datetime, before: dt.datetime | None) -> tuple[str, ...]:
+    return (f"{at:%H:%M:%S}", *_date(at, before))
+
+
+def _day(at: dt.datetime, _before: dt.datetime | None) -> tuple[str, ...]:
     return (f"{at.day} {MONTHS[at.month - 1]}", f"{at.year:04d}")
 
 
-def _month(at: dt.datetime) -> tuple[str, ...]:
+def _month(at: dt.datetime, _before: dt.datetime | None) -> tuple[str, ...]:
     return (MONTHS[at.month - 1], f"{at.year:04d}")
 
 
-def _year(at: dt.datetime) -> tuple[str, ...]:
+def _year(at: dt.datetime, _before: dt.datetime | None) -> tuple[str, ...]:
     return (f"{at.year:04d}",)
 
 
 _Steps = Callable[[dt.datetime, int], Iterator[dt.datetime]]
-#: The calendar steps an axis may tick at, finest first, each with its label.
-_STEPS: tuple[tuple[_Steps, int, Callable[[dt.datetime], tuple[str, ...]]], ...] = (
+_Label = Callable[[dt.datetime, "dt.datetime | None"], tuple[str, ...]]
+#: The calendar steps an axis may tick at, finest first, each with its label: a
+#: clock's ticks name their day only where it changes, so that labels stay short.
+_STEPS: tuple[tuple[_Steps, int, _Label], ...] = (
+    *((_seconds, n, _clock_seconds) for n in (1, 5, 15, 30)),
     *((_minutes, n, _clock) for n in (1, 5, 15, 30)),
     *((_hours, n, _clock) for n in (1, 2, 3, 6, 12)),
     *((_days, n, _day) for n in (1, 2)),
@@ -123,7 +147,10 @@ def ticks(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, tuple
         except (OverflowError, ValueError):  # past the year 9999
             pass
         if len(found) <= MOST_TICKS:
-            return [(at, label(at)) for at in found]
+            return [
+                (at, label(at, found[index - 1] if index else None))
+                for index, at in enumerate(found)
+            ]
     return []  # pragma: no cover - the coarsest step gives two ticks at most
 
 
