@@ -206,3 +206,25 @@ def test_a_css_string_holds_any_text_and_nothing_more(text: str) -> None:
 
 def test_an_unknown_offset_is_shown_as_given() -> None:
     assert _html.readable("2026-01-05T10:00:00-00:00") == "5 Jan 2026, 10:00 -00:00"
+
+
+@given(st.text(max_size=5), st.integers(0, 10**40), st.integers(0, 10**40), st.text(max_size=5))
+def test_respondents_are_ordered_by_their_numbers_as_numbers(
+    before: str, one: int, other: int, after: str
+) -> None:
+    left, right = f"{before}{one}{after}", f"{before}{other}{after}"
+    if not (before[-1:].isdigit() or after[:1].isdigit()):  # the numbers stand alone
+        assert (_report.natural(left) < _report.natural(right)) == (one < other)
+
+
+def test_leading_zeros_tie_and_the_text_decides() -> None:
+    assert _report.natural("p-02") == _report.natural("p-2")
+    names = ["p-10", "p-2", "p-02", "P-1", "p-1a", "p-1"]
+    assert sorted(names, key=lambda n: (_report.natural(n), n)) == [
+        "P-1",
+        "p-1",
+        "p-1a",
+        "p-02",
+        "p-2",
+        "p-10",
+    ]

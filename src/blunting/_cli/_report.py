@@ -62,18 +62,13 @@ def _score_of(text: str) -> Score:
     )
 
 
-def _natural(text: str) -> list[Any]:
-    """A sort key that reads runs of digits as numbers: ``p-2`` before ``p-10``."""
-    return [
-        (0, int(part), part) if part.isdigit() else (1, 0, part)
-        for part in re.split(r"(\d+)", text)
-    ]
+def natural(text: str) -> str:
+    """A key that sorts, as plain text, runs of digits as numbers: ``p-2`` before ``p-10``.
 
-
-def _collate(left: str, right: str) -> int:
-    """Natural order, then plain order: a total order, the same for every query."""
-    a, b = (_natural(left), left), (_natural(right), right)
-    return (a > b) - (a < b)
+    Each run of digits becomes its length (three digits) then the digits, without
+    leading zeros; ties (``p-02``, ``p-2``) are broken by the text itself.
+    """
+    return re.sub(r"\d+", lambda found: f"{len(n := found[0].lstrip('0') or '0'):03d}{n}", text)
 
 
 class Store:
@@ -86,11 +81,10 @@ class Store:
 
     def __init__(self, folder: str) -> None:
         self._db = sqlite3.connect(Path(folder) / "report.sqlite")
-        self._db.create_collation("readers", _collate)
         self._db.executescript(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-            "CREATE TABLE visit (who TEXT, at REAL, seq INTEGER, completed TEXT, event TEXT, "
-            " questionnaire TEXT, version TEXT, score TEXT, context TEXT);"
+            "CREATE TABLE visit (key TEXT, who TEXT, at REAL, seq INTEGER, completed TEXT, "
+            "event TEXT, questionnaire TEXT, version TEXT, score TEXT, context TEXT);"
         )
         self._count = 0
 
@@ -105,6 +99,7 @@ class Store:
             at = moment(made.completed).timestamp() if made.completed else None
             rows.append(
                 (
+                    natural(who),
                     who,
                     at,
                     self._count + len(rows),
@@ -117,14 +112,14 @@ class Store:
                 )
             )
         self._count += len(rows)
-        self._db.executemany("INSERT INTO visit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self._db.executemany("INSERT INTO visit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def close(self) -> None:
         self._db.close()
 
     def finish(self) -> None:
         """Ready for reading: the rows indexed in the order they are read."""
-        self._db.execute("CREATE INDEX ordered ON visit (who COLLATE readers, at IS NULL, at, seq)")
+        self._db.execute("CREATE INDEX ordered ON visit (key, who, at IS NULL, at, seq)")
 
     def versions(self) -> list[tuple[str, str]]:
         """The questionnaires and versions answered."""
@@ -140,18 +135,17 @@ class Store:
         """Each respondent: title, responses, and the first and last completion times."""
         yield from self._db.execute(
             "SELECT who, COUNT(*), "
-            "(SELECT b.completed FROM visit b WHERE b.who = a.who AND b.at IS NOT NULL "
-            " ORDER BY b.at, b.seq LIMIT 1), "
-            "(SELECT b.completed FROM visit b WHERE b.who = a.who AND b.at IS NOT NULL "
-            " ORDER BY b.at DESC, b.seq DESC LIMIT 1) "
-            "FROM visit a GROUP BY who ORDER BY who COLLATE readers"
+            "(SELECT b.completed FROM visit b WHERE b.key = a.key AND b.who = a.who "
+            " AND b.at IS NOT NULL ORDER BY b.at, b.seq LIMIT 1), "
+            "(SELECT b.completed FROM visit b WHERE b.key = a.key AND b.who = a.who "
+            " AND b.at IS NOT NULL ORDER BY b.at DESC, b.seq DESC LIMIT 1) "
+            "FROM visit a GROUP BY key, who ORDER BY key, who"
         )
 
     def respondents(self) -> Iterator[tuple[str, list[Visit]]]:
         """Each respondent's title and responses, in order."""
         rows = self._db.execute(
-            "SELECT who, event, score, context FROM visit "
-            "ORDER BY who COLLATE readers, at IS NULL, at, seq"
+            "SELECT who, event, score, context FROM visit ORDER BY key, who, at IS NULL, at, seq"
         )
         who: str | None = None
         visits: list[Visit] = []
