@@ -162,6 +162,8 @@ def mixed() -> list[dict[str, Any]]:
     made.append(payload("p-07", "2026-02-01T09:00:00Z", lambda _k: 3, {"medications": []}))
     made.append(payload("p-07", None, lambda _k: 3, {"medications": ["ssri"]}))
     made.append(payload("p-07", "2026-03-01T09:00:00Z", lambda _k: 2, {"medications": ["ssri"]}))
+    made.append(payload("p-08", "2026-02-03T09:00:00Z", lambda _k: 0, {}))
+    made += (payload("p-08", None, lambda _k, a=a: a, {}) for a in (1, 2, 3))
     return made
 
 
@@ -684,6 +686,12 @@ def test_a_redcap_export_is_charted_in_its_order_with_its_events(
         rows = shown.locator("table.scores tr:has(td)")
         for index, event in enumerate(events):
             assert rows.nth(index).locator("td").first.inner_text() == f"{index + 1}. {event}"
+        key = shown.locator("ol.changes-key li").all_inner_texts()
+        assert [k.split(":")[0] for k in key] == [
+            "Medications, 1. baseline_arm_1",
+            "Medications, 3. week_6_arm_1",
+            "Medications, 4. week_20_arm_1",
+        ]
         moved = shown.locator("table.answers .moved").all_inner_texts()
         meds = LABELS["medications"]
         assert moved == [
@@ -743,8 +751,22 @@ def test_many_respondents_each_in_the_index_and_in_order(browser: Browser, tmp_p
         )
         assert targets == headings  # each link leads to its own respondent
         at = {title: index for index, title in enumerate(headings)}
-        for before, after in (("r2", "r10"), ("r9", "r100"), ("r1", "r02")):
+        for before, after in (("r2", "r10"), ("r9", "r100"), ("r1", "r02"), ("r02", "r2")):
             assert at[f"Respondent {before}"] < at[f"Respondent {after}"]  # numbers as numbers
+
+
+def test_an_answered_impact_says_its_words_in_its_tooltip(page: Page) -> None:
+    for respondent, visits in respondents().items():
+        panel = section(page, respondent).locator('g.panel[data-part="impact"]')
+        if len(visits) < 2:
+            continue
+        for visit in visits:
+            answer = visit["context"].get("impact")
+            if answer is None:
+                continue
+            point = panel.locator(f'circle.point[data-when="{visit["completed"]}"]')
+            said = f"{readable(visit['completed'])}: {LABELS['impact'][answer]}"
+            assert point.locator("title").text_content() == said
 
 
 def test_a_declined_and_an_unasked_impact_are_told_apart(page: Page) -> None:
@@ -809,3 +831,15 @@ def test_responses_left_off_the_chart_are_counted_and_listed(mixed_page: Page) -
         f"Added: {LABELS['medications']['ssri']}"
     )
     assert medicines.nth(2).locator(".moved").count() == 0  # the undated one is not compared
+    key = shown.locator("ol.changes-key li")
+    assert key.nth(0).inner_text().endswith("First answer: nothing chosen")
+
+
+def test_a_chart_of_undated_responses_numbers_them_as_the_tables_do(mixed_page: Page) -> None:
+    shown = section(mixed_page, "p-08")
+    rows = shown.locator("table.scores tr[data-when] td:first-child").all_inner_texts()
+    assert rows == ["3 Feb 2026, 09:00 +00:00", "2. no date", "3. no date", "4. no date"]
+    ticks = shown.locator("svg.course text.tick").all_text_contents()
+    assert ticks == ["2", "3", "4"]
+    first = shown.locator('table.changes tr[data-part="crying"] td').nth(1).inner_text()
+    assert first.endswith("(2. no date)")

@@ -130,7 +130,7 @@ def test_positions_are_in_time_order_and_proportional_to_time(whens: list[dt.dat
 
 @given(st.integers(1, 200))
 def test_responses_without_times_are_evenly_spaced_and_ticked_by_number(count: int) -> None:
-    axis = _timeline.by_order(count, 0, 100)
+    axis = _timeline.by_order(range(1, count + 1), 0, 100)
     gaps = {round(b - a, 9) for a, b in zip(axis.xs, axis.xs[1:], strict=False)}
     assert len(gaps) <= 1
     assert 1 <= len(axis.ticks) <= _timeline.MOST_TICKS
@@ -228,3 +228,12 @@ def test_leading_zeros_tie_and_the_text_decides() -> None:
         "p-2",
         "p-10",
     ]
+
+
+def test_a_change_across_a_skipped_response_says_since_when() -> None:
+    made = visits([["ssri"], "absent", ["snri"]])
+    _, change = _respondent.changes("medications", made)
+    words = _respondent._words(made, [1, 2, 3], change, "medications")  # noqa: SLF001
+    assert words.endswith(
+        f' (since <time datetime="{made[0].when}">{_html.readable(made[0].when)}</time>)'
+    )

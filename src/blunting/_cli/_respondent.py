@@ -258,9 +258,9 @@ def _impact(q: Questionnaire) -> Item | None:
     return next((i for i in q.items if i.id == key), None)
 
 
-def _score_points(key: str, title: str, course: list[Visit]) -> list[Any]:
+def _score_points(key: str, title: str, course: list[Visit], numbers: list[int]) -> list[Any]:
     points = []
-    for number, visit in enumerate(course, 1):
+    for number, visit in zip(numbers, course, strict=True):
         result = visit.result(key)
         on = _on(visit, number)
         if result is None or result.scaled is None:
@@ -279,10 +279,10 @@ def _score_points(key: str, title: str, course: list[Visit]) -> list[Any]:
     return points
 
 
-def _impact_panel(impact: Item, course: list[Visit]) -> _course.Panel:
+def _impact_panel(impact: Item, course: list[Visit], numbers: list[int]) -> _course.Panel:
     levels = sorted(o.value for o in impact.options if isinstance(o.value, int))
     points = []
-    for number, visit in enumerate(course, 1):
+    for number, visit in zip(numbers, course, strict=True):
         on = _on(visit, number)
         if impact.id not in visit.context:
             points.append(_course.Point(None, words=f"{on}: {NOT_ANSWERED}"))
@@ -299,22 +299,21 @@ def _impact_panel(impact: Item, course: list[Visit]) -> _course.Panel:
     return _course.word_panel(impact.id, title, words, points)
 
 
-def _chart(q: Questionnaire, course: list[Visit], key: list[str]) -> str:
+def _chart(q: Questionnaire, course: list[Visit], numbers: list[int], key: list[str]) -> str:
     """The chart of a respondent's course, by date or by order; its marks' key goes to ``key``."""
     left, width = _course.LEFT, _course.PLOT
     if course[0].when:
         axis = _timeline.by_time([moment(v.when) for v in course], left, width)
     else:
-        axis = _timeline.by_order(len(course), left, width)
+        axis = _timeline.by_order(numbers, left, width)
     panels = [
-        _course.score_panel(part, title, _score_points(part, title, course))
+        _course.score_panel(part, title, _score_points(part, title, course, numbers))
         for part, title in _parts(q)
     ]
     impact = _impact(q)
     if impact is not None:
-        panels.append(_impact_panel(impact, course))
+        panels.append(_impact_panel(impact, course, numbers))
     lanes = []
-    numbers = list(range(1, len(course) + 1))
     for item in _several(q):
         marks = []
         for change in changes(item.id, course):
@@ -322,7 +321,7 @@ def _chart(q: Questionnaire, course: list[Visit], key: list[str]) -> str:
             key.append(
                 f'<li value="{len(key) + 1}" data-item="{escape(item.id)}" '
                 f'data-when="{escape(course[change.at].when)}">{escape(_short(item))}, '
-                f"{_when(course[change.at], change.at + 1)}: "
+                f"{_when(course[change.at], numbers[change.at])}: "
                 f"{_words(course, numbers, change, item.id)}</li>"
             )
         if marks:
@@ -337,13 +336,13 @@ def _chart(q: Questionnaire, course: list[Visit], key: list[str]) -> str:
     return _course.chart(axis, [v.when for v in course], panels, lanes)
 
 
-def _change_table(q: Questionnaire, course: list[Visit]) -> str:
+def _change_table(q: Questionnaire, course: list[Visit], numbers: list[int]) -> str:
     """Each part's change from the first response that scored it to the last, in points."""
     rows = []
     for key, title in _parts(q):
         scored = [
             (number, visit, result)
-            for number, visit in enumerate(course, 1)
+            for number, visit in zip(numbers, course, strict=True)
             if (result := visit.result(key)) is not None and result.scaled is not None
         ]
         if len(scored) < 2:
@@ -453,6 +452,7 @@ def section(number: int, who: str, visits: list[Visit]) -> str:
     latest = visits[latest_at]
     q = latest.questionnaire
     course = _course_of(visits, q)
+    numbers = [next(n for n, v in enumerate(visits, 1) if v is c) for c in course]  # as tabled
     span = f", from {time(dated[0].when)} to {time(dated[-1].when)}" if len(dated) > 1 else ""
     running = (
         f"{shown(who)} · questionnaire {escape(q.id)}, version {escape(q.version)} · "
@@ -473,16 +473,16 @@ def section(number: int, who: str, visits: list[Visit]) -> str:
     ]
     if course:
         key: list[str] = []
-        order = "by date" if course[0].when else "in the order given: no dates"
-        html += [f"<h3>Over time ({order})</h3>", _chart(q, course, key)]
+        order = "by date" if course[0].when else "responses without a time, in the order given"
+        html += [f"<h3>Over time ({order})</h3>", _chart(q, course, numbers, key)]
         if key:
             html.append(f'<ol class="changes-key">{"".join(key)}</ol>')
     left_out = len(visits) - len(course)
     if course and left_out:
         html.append(
             f'<p class="left-out">{_plural(left_out, "response")} not on the chart (to another '
-            "questionnaire, or without a completion time beside dated ones): see the tables "
-            "below.</p>"
+            "questionnaire, or with a time when the chart is of those without, or the other "
+            "way round): see the tables below.</p>"
         )
     elif len(visits) > 1 and not course:
         html.append(
@@ -492,7 +492,7 @@ def section(number: int, who: str, visits: list[Visit]) -> str:
     if course:
         html += [
             "<h3>Change since the first response, in points</h3>",
-            _change_table(q, course),
+            _change_table(q, course, numbers),
         ]
     html += [
         "<h3>Scores at each response</h3>",

@@ -185,10 +185,14 @@ def by_time(times: Sequence[dt.datetime], left: float, width: float) -> Axis:
     return Axis(tuple(x(t.timestamp()) for t in times), found, timed=True)
 
 
-def by_order(count: int, left: float, width: float) -> Axis:
-    """An axis of ``count`` responses with no times: evenly spaced, ticked by number."""
-    step = width / count
-    xs = tuple(left + step * (index + 0.5) for index in range(count))
-    shown = max(1, -(-count // MOST_TICKS))  # every nth, so that at most MOST_TICKS show
-    found = tuple((x, (f"{index + 1}",)) for index, x in enumerate(xs) if index % shown == 0)
+def by_order(numbers: Sequence[int], left: float, width: float) -> Axis:
+    """An axis of responses with no times, evenly spaced, ticked by their ``numbers``."""
+    step = width / len(numbers)
+    xs = tuple(left + step * (index + 0.5) for index in range(len(numbers)))
+    shown = max(1, -(-len(numbers) // MOST_TICKS))  # every nth: at most MOST_TICKS show
+    found = tuple(
+        (x, (f"{number}",))
+        for index, (x, number) in enumerate(zip(xs, numbers, strict=True))
+        if index % shown == 0
+    )
     return Axis(xs, found, timed=False)
