@@ -74,6 +74,11 @@ def shown(text: str) -> str:
     return escape(_UNSEEN.sub(lambda found: f"\\u{ord(found.group()):04x}", text))
 
 
+def plural(count: int, word: str) -> str:
+    """A count and its word: ``1 response``, ``2,500 responses``."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def time(text: str) -> str:
     """A ``<time>`` element of an RFC 3339 time, readable and never wrapped."""
     return f'<time datetime="{escape(text)}">{escape(readable(text))}</time>'

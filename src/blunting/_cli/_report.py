@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from blunting._cli._html import TAIL, head, shown, time
+from blunting._cli._html import TAIL, head, plural, shown, time
 from blunting._cli._inputs import UsageError
 from blunting._cli._outputs import atomic
 from blunting._cli._respondent import Visit, section
@@ -177,10 +177,6 @@ def _index(store: Store) -> Iterator[str]:
     yield "</table></nav>"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 def page(store: Store, rejected: int) -> Iterator[str]:
     """The whole HTML page, in pieces, a respondent at a time."""
     named = ", ".join(f"{qid} {version}" for qid, version in store.versions()) or "none"
@@ -201,12 +197,12 @@ def page(store: Store, rejected: int) -> Iterator[str]:
         "the questionnaire can show). A score is not a diagnosis: the questionnaire has no "
         "validated cut-offs, and a change in points is a number, not a finding. Changes that "
         "bother a person are worth raising with their doctor.</p>"
-        f"<p>{_plural(respondents, 'respondent')}, {_plural(responses, 'response')}.</p>"
+        f"<p>{plural(respondents, 'respondent')}, {plural(responses, 'response')}.</p>"
     )
     if rejected:
         verb = "was" if rejected == 1 else "were"
         yield (
-            f'<p class="rejected">{_plural(rejected, "response")} could not be scored and '
+            f'<p class="rejected">{plural(rejected, "response")} could not be scored and '
             f"{verb} left out: the command listed the problems.</p>"
         )
     yield from _index(store)
@@ -237,6 +233,6 @@ def report(run: Callable[[Store], Counts], output: str) -> int:
                 store.close()
     sys.stderr.write(
         f"blunting: {counts.summary('scored', 'rejected')}; "
-        f"{_plural(respondents, 'respondent')} in {output}\n"
+        f"{plural(respondents, 'respondent')} in {output}\n"
     )
     return REJECTED if counts.status else OK

@@ -16,7 +16,7 @@ import attrs
 
 from blunting import _questionnaire
 from blunting._cli import _course, _timeline
-from blunting._cli._html import readable, shown, time
+from blunting._cli._html import plural, readable, shown, time
 from blunting._cli._outputs import standing
 from blunting._text import moment
 from blunting._version import __version__
@@ -441,10 +441,6 @@ def _course_of(visits: list[Visit], q: Questionnaire) -> list[Visit]:
     return dated if len(dated) > 1 else undated if len(undated) > 1 else []
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 def section(number: int, who: str, visits: list[Visit]) -> str:
     """A respondent's part of the page (``visits``: dated by time, then undated in order)."""
     dated = [v for v in visits if v.when]
@@ -463,7 +459,7 @@ def section(number: int, who: str, visits: list[Visit]) -> str:
         f'<table class="sheet"><thead><tr><td class="running">{running}</td></tr></thead>',
         "<tbody><tr><td>",
         f"<h2>{shown(who)}</h2>",
-        f"<p>{_plural(len(visits), 'response')}{span}.</p>",
+        f"<p>{plural(len(visits), 'response')}{span}.</p>",
         f"<h3>Latest response ({_when(latest, latest_at + 1)})</h3>",
         (
             "<p>Scaled from 0 (none of the changes asked about) to 100 (the most the "
@@ -480,7 +476,7 @@ def section(number: int, who: str, visits: list[Visit]) -> str:
     left_out = len(visits) - len(course)
     if course and left_out:
         html.append(
-            f'<p class="left-out">{_plural(left_out, "response")} not on the chart (to another '
+            f'<p class="left-out">{plural(left_out, "response")} not on the chart (to another '
             "questionnaire, or with a time when the chart is of those without, or the other "
             "way round): see the tables below.</p>"
         )
